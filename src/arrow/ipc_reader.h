@@ -1,0 +1,35 @@
+// Reader of one Arrow IPC *stream* held in memory (Schema message, then
+// RecordBatch messages, then end-of-stream), as Spark Connect sends in each
+// ArrowBatch. Decoding is zero-copy: RecordBatch views point into `bytes`,
+// which must outlive the reader and every batch it yields. Corrupt or
+// truncated input yields an Error (ErrorCode::kProtocol); the reader never
+// reads out of bounds. Not thread-safe; one reader per stream.
+#pragma once
+
+#include <string_view>
+
+#include "arrow/record_batch.h"
+#include "util/result.h"
+
+namespace lakegate::arrow {
+
+class IpcStreamReader {
+ public:
+  // Parses the framing and the leading Schema message.
+  static Result<IpcStreamReader> open(std::string_view bytes);
+
+  const Schema& schema() const { return schema_; }
+
+  // Decodes the next RecordBatch into `batch`; returns false at end of stream.
+  Result<bool> next(RecordBatch& batch);
+
+ private:
+  IpcStreamReader(std::string_view bytes, size_t position, Schema schema)
+      : bytes_(bytes), position_(position), schema_(std::move(schema)) {}
+
+  std::string_view bytes_;
+  size_t position_ = 0;
+  Schema schema_;
+};
+
+}  // namespace lakegate::arrow

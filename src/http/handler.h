@@ -1,0 +1,85 @@
+// The contract between the HTTP server (http/server.*) and the resources
+// that answer requests (api/). The server parses a request into `Request`,
+// calls the Handler on the connection's thread, and writes the `Response`:
+// either a complete body, or a streaming producer that writes the body in
+// chunks (Transfer-Encoding: chunked) while results arrive from Spark. The
+// handler never touches the socket.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "util/byte_sink.h"
+
+namespace lakegate::http {
+
+struct Request {
+  std::string method;  // upper case, after verb tunnelling (X-HTTP-Method)
+  std::string path;    // percent-decoded path, without the query string
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::map<std::string, std::string> headers;              // lower-case names
+  std::string body;
+  std::string remote_address;
+  std::string request_id;  // assigned by the server, echoed as X-Request-Id
+
+  // First query parameter named `name`, or nullptr.
+  const std::string* query_param(std::string_view name) const {
+    for (const auto& [key, value] : query) {
+      if (key == name) return &value;
+    }
+    return nullptr;
+  }
+  // Header value by lower-case name, or nullptr.
+  const std::string* header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? nullptr : &it->second;
+  }
+};
+
+// How a streamed body ended.
+struct StreamEnd {
+  enum class Kind {
+    kComplete,  // body finished; the server ends the chunked stream
+    kAborted,   // failed mid-body or client gone; the server drops the connection
+                // without the final chunk, so the client sees a truncated transfer
+    kReplaced,  // failed before writing anything: send `status` + `body` instead
+  };
+  Kind kind = Kind::kComplete;
+  int status = 0;    // kReplaced only
+  std::string body;  // kReplaced only (a JSON error envelope)
+};
+
+// Produces a streamed body. The server sends the status line and headers
+// lazily, at the first write to the sink, so a producer that fails before
+// writing (e.g. Spark rejects the statement) can still answer with a proper
+// error status by returning kReplaced.
+using BodyProducer = std::function<StreamEnd(util::ByteSink&)>;
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;  // e.g. Content-Type
+  std::string body;       // used when `producer` is empty
+  BodyProducer producer;  // streamed body when set
+
+  static Response json(int status, std::string body) {
+    Response r;
+    r.status = status;
+    r.headers.emplace_back("Content-Type", "application/json");
+    r.body = std::move(body);
+    return r;
+  }
+};
+
+// Answers requests; called concurrently from many connection threads.
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  virtual Response handle(const Request& request) = 0;
+};
+
+}  // namespace lakegate::http
