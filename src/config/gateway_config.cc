@@ -1,0 +1,282 @@
+#include "config/gateway_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace lakegate::config {
+namespace {
+
+Error config_error(const std::string& key, const std::string& what) {
+  return Error(ErrorCode::kBadConfig, key + ": " + what).with("key", key);
+}
+
+// Replaces ${VAR} and ${VAR:-default} in `text`.
+Result<std::string> substitute_env(const std::string& text, const std::string& key,
+                                   const EnvLookup& env) {
+  std::string out;
+  size_t position = 0;
+  while (true) {
+    const size_t start = text.find("${", position);
+    if (start == std::string::npos) break;
+    const size_t end = text.find('}', start);
+    if (end == std::string::npos) return config_error(key, "unterminated ${...}");
+    out.append(text, position, start - position);
+    std::string reference = text.substr(start + 2, end - start - 2);
+    std::optional<std::string> fallback;
+    if (const size_t dash = reference.find(":-"); dash != std::string::npos) {
+      fallback = reference.substr(dash + 2);
+      reference.resize(dash);
+    }
+    static const std::regex kVarName("[A-Za-z_][A-Za-z0-9_]*");
+    if (!std::regex_match(reference, kVarName)) {
+      return config_error(key, "bad environment variable name in ${...}");
+    }
+    auto value = env(reference);
+    if (!value && !fallback) {
+      return config_error(key, "environment variable " + reference + " is not set");
+    }
+    out.append(value ? *value : *fallback);
+    position = end + 1;
+  }
+  out.append(text, position, std::string::npos);
+  return out;
+}
+
+// Reads the fields of one YAML map, checking types and rejecting unknown keys.
+class MapReader {
+ public:
+  MapReader(const YAML::Node& node, std::string path, const EnvLookup& env)
+      : node_(node), path_(std::move(path)), env_(env) {}
+
+  Status check_is_map() const {
+    if (!node_.IsMap()) return config_error(path_, "expected a mapping");
+    return {};
+  }
+
+  Status string(const char* name, std::string& out) {
+    seen_.insert(name);
+    const YAML::Node field = node_[name];
+    if (!field || field.IsNull()) return {};
+    if (!field.IsScalar()) return config_error(key(name), "expected a string");
+    auto value = substitute_env(field.Scalar(), key(name), env_);
+    if (!value) return value.error();
+    out = std::move(*value);
+    return {};
+  }
+
+  Status integer(const char* name, int64_t min, int64_t max, int64_t& out) {
+    std::string text;
+    if (Status s = string(name, text); !s) return s;
+    if (text.empty()) return {};
+    char* end = nullptr;
+    errno = 0;
+    const long long value = std::strtoll(text.c_str(), &end, 10);
+    if (errno != 0 || *end != '\0' || value < min || value > max) {
+      return config_error(key(name), "expected an integer in [" + std::to_string(min) + ", " +
+                                         std::to_string(max) + "], got \"" + text + "\"");
+    }
+    out = value;
+    return {};
+  }
+
+  template <typename Int>
+  Status integer_into(const char* name, int64_t min, int64_t max, Int& out) {
+    int64_t value = static_cast<int64_t>(out);
+    if (Status s = integer(name, min, max, value); !s) return s;
+    out = static_cast<Int>(value);
+    return {};
+  }
+
+  Status boolean(const char* name, bool& out) {
+    std::string text;
+    if (Status s = string(name, text); !s) return s;
+    if (text.empty()) return {};
+    if (text == "true" || text == "True" || text == "yes" || text == "1") {
+      out = true;
+    } else if (text == "false" || text == "False" || text == "no" || text == "0") {
+      out = false;
+    } else {
+      return config_error(key(name), "expected true or false, got \"" + text + "\"");
+    }
+    return {};
+  }
+
+  YAML::Node child(const char* name) {
+    seen_.insert(name);
+    return node_[name];
+  }
+
+  Status reject_unknown() const {
+    for (const auto& entry : node_) {
+      const std::string name = entry.first.as<std::string>();
+      if (!seen_.count(name)) return config_error(key(name), "unknown key");
+    }
+    return {};
+  }
+
+  std::string key(const std::string& name) const {
+    return path_.empty() ? name : path_ + "." + name;
+  }
+
+ private:
+  const YAML::Node& node_;
+  std::string path_;
+  const EnvLookup& env_;
+  std::set<std::string> seen_;
+};
+
+Status read_service_config(const YAML::Node& node, const std::string& path, const EnvLookup& env,
+                           ServiceConfig& service) {
+  MapReader reader(node, path, env);
+  if (Status s = reader.check_is_map(); !s) return s;
+  Status s;
+  if (!(s = reader.string("workspace_url", service.workspace_url))) return s;
+  if (!(s = reader.string("http_path", service.http_path))) return s;
+  if (!(s = reader.string("cluster_id", service.cluster_id))) return s;
+  if (!(s = reader.string("access_token", service.access_token))) return s;
+  if (!(s = reader.string("catalog", service.catalog))) return s;
+  if (!(s = reader.string("schema", service.schema))) return s;
+  if (!(s = reader.integer_into("timeout", 1, 86400, service.timeout_seconds))) return s;
+  if (!(s = reader.boolean("use_unity_catalog", service.use_unity_catalog))) return s;
+  if (!(s = reader.string("protocol", service.protocol))) return s;
+  if (!(s = reader.string("ca_file", service.ca_file))) return s;
+  if (!(s = reader.string("user_id", service.user_id))) return s;
+  if (!(s = reader.integer_into("pool_size", 1, 256, service.pool_size))) return s;
+  if (!(s = reader.integer_into("max_records", 1, 100000000, service.max_records))) return s;
+  return reader.reject_unknown();
+}
+
+Status validate_service(const ServiceConfig& service, const std::string& path) {
+  static const std::regex kServiceName("[_0-9a-zA-Z.-]+");
+  if (service.name.empty()) return config_error(path + ".name", "required");
+  if (!std::regex_match(service.name, kServiceName)) {
+    return config_error(path + ".name", "must match [_0-9a-zA-Z-.]+");
+  }
+  if (service.name == "system" || service.name == "user" || service.name == "api_docs") {
+    return config_error(path + ".name", "\"" + service.name + "\" is reserved");
+  }
+  if (service.type != "spark" && service.type != "databricks") {
+    return config_error(path + ".type", "expected \"spark\" or \"databricks\"");
+  }
+  static const std::set<std::string> kProtocols = {"", "spark_connect", "sql_warehouse", "thrift"};
+  if (!kProtocols.count(service.protocol)) {
+    return config_error(path + ".config.protocol",
+                        "expected spark_connect, sql_warehouse or thrift");
+  }
+  if (service.workspace_url.empty()) {
+    return config_error(path + ".config.workspace_url", "required");
+  }
+  if ((!service.cluster_id.empty() || !service.http_path.empty()) &&
+      service.workspace_url.rfind("https://", 0) != 0 &&
+      service.workspace_url.rfind("http://", 0) != 0) {
+    return config_error(path + ".config.workspace_url",
+                        "must be an https:// workspace URL when cluster_id or http_path is set");
+  }
+  return {};
+}
+
+}  // namespace
+
+const ServiceConfig* GatewayConfig::find_service(const std::string& name) const {
+  for (const auto& service : services) {
+    if (service.name == name) return &service;
+  }
+  return nullptr;
+}
+
+Result<std::pair<std::string, uint16_t>> split_host_port(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
+    return Error(ErrorCode::kBadConfig, "expected HOST:PORT, got \"" + listen + "\"");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string port_text = listen.substr(colon + 1);
+  char* end = nullptr;
+  const long port = std::strtol(port_text.c_str(), &end, 10);
+  if (*end != '\0' || port < 0 || port > 65535) {
+    return Error(ErrorCode::kBadConfig, "bad port in \"" + listen + "\"");
+  }
+  return std::make_pair(host, static_cast<uint16_t>(port));
+}
+
+Result<GatewayConfig> parse_config(const std::string& text, const EnvLookup& env) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return Error(ErrorCode::kBadConfig, std::string("config is not valid YAML: ") + e.what());
+  }
+  GatewayConfig config;
+  MapReader reader(root, "", env);
+  if (Status s = reader.check_is_map(); !s) return s.error();
+  Status s;
+  if (!(s = reader.string("listen", config.listen))) return s.error();
+  if (auto hp = split_host_port(config.listen); !hp) return config_error("listen", hp.error().message);
+
+  if (YAML::Node http = reader.child("http"); http && !http.IsNull()) {
+    MapReader limits(http, "http", env);
+    if (!(s = limits.check_is_map())) return s.error();
+    HttpLimits& l = config.http;
+    if (!(s = limits.integer_into("max_body_bytes", 1, int64_t{1} << 34, l.max_body_bytes))) return s.error();
+    if (!(s = limits.integer_into("max_header_bytes", 1024, 1 << 20, l.max_header_bytes))) return s.error();
+    if (!(s = limits.integer_into("read_timeout_seconds", 1, 3600, l.read_timeout_seconds))) return s.error();
+    if (!(s = limits.integer_into("idle_timeout_seconds", 1, 3600, l.idle_timeout_seconds))) return s.error();
+    if (!(s = limits.integer_into("max_connections", 1, 100000, l.max_connections))) return s.error();
+    if (!(s = limits.integer_into("shutdown_grace_seconds", 0, 3600, l.shutdown_grace_seconds))) return s.error();
+    if (!(s = limits.reject_unknown())) return s.error();
+  }
+
+  const YAML::Node services = reader.child("services");
+  if (!services || !services.IsSequence() || services.size() == 0) {
+    return config_error("services", "expected a non-empty list of services");
+  }
+  std::set<std::string> names;
+  for (size_t index = 0; index < services.size(); ++index) {
+    const std::string path = "services[" + std::to_string(index) + "]";
+    const YAML::Node node = services[index];
+    MapReader service_reader(node, path, env);
+    if (!(s = service_reader.check_is_map())) return s.error();
+    ServiceConfig service;
+    std::string description;
+    bool active = true;
+    if (!(s = service_reader.string("name", service.name))) return s.error();
+    if (!(s = service_reader.string("label", service.label))) return s.error();
+    if (!(s = service_reader.string("type", service.type))) return s.error();
+    if (!(s = service_reader.string("description", description))) return s.error();
+    if (!(s = service_reader.boolean("is_active", active))) return s.error();
+    const YAML::Node config_node = service_reader.child("config");
+    if (!config_node) return config_error(path + ".config", "required");
+    if (!(s = read_service_config(config_node, path + ".config", env, service))) return s.error();
+    if (!(s = service_reader.reject_unknown())) return s.error();
+    if (!(s = validate_service(service, path))) return s.error();
+    if (!names.insert(service.name).second) {
+      return config_error(path + ".name", "duplicate service name \"" + service.name + "\"");
+    }
+    if (service.label.empty()) service.label = service.name;
+    if (active) config.services.push_back(std::move(service));
+  }
+  if (!(s = reader.reject_unknown())) return s.error();
+  return config;
+}
+
+Result<GatewayConfig> load_config(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return Error(ErrorCode::kBadConfig, "cannot read config file " + path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return parse_config(text.str(), [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  });
+}
+
+}  // namespace lakegate::config

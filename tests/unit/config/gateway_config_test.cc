@@ -1,0 +1,161 @@
+#include "config/gateway_config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace lakegate::config {
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> values) {
+  return [values](const std::string& name) -> std::optional<std::string> {
+    auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+Result<GatewayConfig> parse(const std::string& text, std::map<std::string, std::string> env = {}) {
+  return parse_config(text, env_of(std::move(env)));
+}
+
+// The seed's JSON service examples paste in unchanged.
+TEST(GatewayConfig, AcceptsSeedServiceExamplesVerbatim) {
+  auto config = parse(R"({
+    "listen": "127.0.0.1:9090",
+    "services": [
+      {"name": "databricks_cluster", "label": "Databricks All-Purpose Cluster", "type": "databricks",
+       "config": {"workspace_url": "https://dbc-4420a00f-0690.cloud.databricks.com",
+                  "cluster_id": "0123-456789-abcdefgh", "access_token": "dapi3803e6505c625b359aa7b12059b267fb",
+                  "catalog": "hive_metastore", "schema": "default", "timeout": 180}},
+      {"name": "spark_cluster", "label": "Production Spark Cluster", "type": "spark",
+       "config": {"workspace_url": "sc://spark-master.internal:15002", "access_token": "spark-auth-token",
+                  "catalog": "default", "schema": "analytics", "timeout": 120}}
+    ]})");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->listen, "127.0.0.1:9090");
+  ASSERT_EQ(config->services.size(), 2u);
+  const ServiceConfig& cluster = config->services[0];
+  EXPECT_EQ(cluster.type, "databricks");
+  EXPECT_EQ(cluster.cluster_id, "0123-456789-abcdefgh");
+  EXPECT_EQ(cluster.timeout_seconds, 180);
+  EXPECT_EQ(cluster.catalog, "hive_metastore");
+  EXPECT_EQ(config->find_service("spark_cluster")->workspace_url, "sc://spark-master.internal:15002");
+  EXPECT_EQ(config->find_service("nope"), nullptr);
+}
+
+TEST(GatewayConfig, YamlWithDefaults) {
+  auto config = parse(R"(
+services:
+  - name: local
+    type: spark
+    config:
+      workspace_url: sc://127.0.0.1:15002
+)");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->listen, "127.0.0.1:8080");
+  const ServiceConfig& s = config->services[0];
+  EXPECT_EQ(s.label, "local");
+  EXPECT_EQ(s.timeout_seconds, 120);
+  EXPECT_EQ(s.max_records, 1000);
+  EXPECT_FALSE(s.use_unity_catalog);
+  EXPECT_EQ(config->http.max_body_bytes, 8u << 20);
+}
+
+TEST(GatewayConfig, SubstitutesEnvironmentVariables) {
+  auto config = parse(R"(
+services:
+  - name: s
+    type: spark
+    config: {workspace_url: "sc://${HOST}:${PORT:-15002}", access_token: "${TOKEN}"}
+)",
+                      {{"HOST", "10.0.0.1"}, {"TOKEN", "secret"}});
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->services[0].workspace_url, "sc://10.0.0.1:15002");
+  EXPECT_EQ(config->services[0].access_token, "secret");
+}
+
+TEST(GatewayConfig, UnsetVariableNamesTheKey) {
+  auto config = parse(R"(
+services:
+  - name: s
+    type: spark
+    config: {workspace_url: "sc://h:1", access_token: "${MISSING_TOKEN}"}
+)");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().code, ErrorCode::kBadConfig);
+  EXPECT_NE(config.error().message.find("services[0].config.access_token"), std::string::npos);
+  EXPECT_NE(config.error().message.find("MISSING_TOKEN"), std::string::npos);
+}
+
+struct BadCase {
+  const char* text;
+  const char* key;
+};
+
+class GatewayConfigErrors : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(GatewayConfigErrors, NamesTheExactKey) {
+  auto config = parse(GetParam().text);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().context_value("key"), GetParam().key) << config.error().message;
+  EXPECT_EQ(config.error().message.rfind(GetParam().key, 0), 0u) << config.error().message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, GatewayConfigErrors,
+    ::testing::Values(
+        BadCase{"services: []", "services"},
+        BadCase{"listen: nope\nservices: [{name: a, type: spark, config: {workspace_url: sc://h}}]",
+                "listen"},
+        BadCase{"services: [{name: a, type: spark, config: {workspace_url: sc://h, timeout: abc}}]",
+                "services[0].config.timeout"},
+        BadCase{"services: [{name: a, type: spark, config: {workspace_url: sc://h, timeout: 0}}]",
+                "services[0].config.timeout"},
+        BadCase{"services: [{name: a, type: spark, config: {workspace_url: sc://h, tiemout: 5}}]",
+                "services[0].config.tiemout"},
+        BadCase{"services: [{name: a, type: hadoop, config: {workspace_url: sc://h}}]",
+                "services[0].type"},
+        BadCase{"services: [{name: 'a b', type: spark, config: {workspace_url: sc://h}}]",
+                "services[0].name"},
+        BadCase{"services: [{type: spark, config: {workspace_url: sc://h}}]", "services[0].name"},
+        BadCase{"services: [{name: a, type: spark}]", "services[0].config"},
+        BadCase{"services: [{name: a, type: spark, config: {catalog: x}}]",
+                "services[0].config.workspace_url"},
+        BadCase{"services: [{name: a, type: spark, config: {workspace_url: sc://h, "
+                "use_unity_catalog: maybe}}]",
+                "services[0].config.use_unity_catalog"},
+        BadCase{"services: [{name: a, type: spark, config: {workspace_url: sc://h, protocol: odbc}}]",
+                "services[0].config.protocol"},
+        BadCase{"services: [{name: a, type: databricks, config: {workspace_url: sc://h, "
+                "cluster_id: c}}]",
+                "services[0].config.workspace_url"},
+        BadCase{"services:\n - {name: a, type: spark, config: {workspace_url: sc://h}}\n"
+                " - {name: a, type: spark, config: {workspace_url: sc://h}}",
+                "services[1].name"},
+        BadCase{"services: [{name: a, type: spark, config: {workspace_url: sc://h}}]\nextra: 1",
+                "extra"},
+        BadCase{"http: {max_body_bytes: -1}\nservices: [{name: a, type: spark, config: "
+                "{workspace_url: sc://h}}]",
+                "http.max_body_bytes"}));
+
+TEST(GatewayConfig, InvalidYamlIsAnError) {
+  auto config = parse("services: [unclosed");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().code, ErrorCode::kBadConfig);
+}
+
+TEST(SplitHostPort, Forms) {
+  auto a = split_host_port("127.0.0.1:8080");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->first, "127.0.0.1");
+  EXPECT_EQ(a->second, 8080);
+  auto b = split_host_port("[::1]:0");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->first, "::1");
+  EXPECT_FALSE(split_host_port("8080").ok());
+  EXPECT_FALSE(split_host_port("h:99999").ok());
+}
+
+}  // namespace
+}  // namespace lakegate::config
