@@ -1,0 +1,85 @@
+#include "backend/spark_connect/session_pool.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "backend/spark_connect/uuid.h"
+
+namespace lakegate::backend::spark_connect {
+namespace {
+// How often a waiting acquire() looks at its CancelToken.
+constexpr auto kCancelPollInterval = std::chrono::milliseconds(50);
+}  // namespace
+
+SessionPool::SessionPool(size_t capacity, std::string fixed_session_id)
+    : capacity_(std::max<size_t>(capacity, 1)), fixed_session_id_(std::move(fixed_session_id)) {}
+
+SessionPool::Lease::~Lease() {
+  if (pool_ != nullptr) pool_->give_back(std::move(session_), discarded_);
+}
+
+std::unique_ptr<Session> SessionPool::make_session() {
+  auto session = std::make_unique<Session>();
+  session->session_id = fixed_session_id_.empty() ? new_uuid_v4() : fixed_session_id_;
+  live_ids_.push_back(session->session_id);
+  return session;
+}
+
+Result<SessionPool::Lease> SessionPool::acquire(const CancelToken& cancel) {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    if (closed_) return Error(ErrorCode::kBackendUnavailable, "the backend is shutting down");
+    if (cancel.cancelled())
+      return Error(ErrorCode::kCancelled, "cancelled while waiting for a session");
+    if (cancel.expired()) {
+      return Error(ErrorCode::kTimeout,
+                   "timed out waiting for a free Spark Connect session (pool of " +
+                       std::to_string(capacity_) + ")");
+    }
+    if (!idle_.empty()) {
+      std::unique_ptr<Session> session = std::move(idle_.back());
+      idle_.pop_back();
+      ++leased_;
+      return Lease(this, std::move(session));
+    }
+    if (leased_ < capacity_) {
+      ++leased_;
+      return Lease(this, make_session());
+    }
+    auto wake = std::min(cancel.deadline(), CancelToken::Clock::now() + kCancelPollInterval);
+    freed_.wait_until(lock, wake);
+  }
+}
+
+void SessionPool::give_back(std::unique_ptr<Session> session, bool discarded) {
+  {
+    std::lock_guard lock(mutex_);
+    --leased_;
+    if (discarded || closed_) {
+      if (discarded) {
+        if (session->session_id == fixed_session_id_) fixed_session_id_.clear();
+        auto found = std::find(live_ids_.begin(), live_ids_.end(), session->session_id);
+        if (found != live_ids_.end()) live_ids_.erase(found);
+      }
+    } else {
+      idle_.push_back(std::move(session));
+    }
+  }
+  freed_.notify_one();
+}
+
+std::vector<std::string> SessionPool::close() {
+  std::vector<std::string> ids;
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    idle_.clear();
+    ids = live_ids_;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  }
+  freed_.notify_all();
+  return ids;
+}
+
+}  // namespace lakegate::backend::spark_connect

@@ -1,0 +1,345 @@
+#include "backend/spark_connect/spark_connect_backend.h"
+
+#include <algorithm>
+
+#include "arrow/ipc_reader.h"
+#include "backend/spark_connect/channel.h"
+#include "backend/spark_connect/literal_binding.h"
+#include "backend/spark_connect/schema_conversion.h"
+#include "backend/spark_connect/uuid.h"
+#include "util/json_text.h"
+
+namespace lakegate::backend::spark_connect {
+namespace {
+
+namespace sc = ::spark::connect;
+using Clock = std::chrono::steady_clock;
+
+// How often the watcher looks at the CancelTokens of running calls.
+constexpr auto kWatchInterval = std::chrono::milliseconds(50);
+// Deadline of the small control calls (Interrupt, FetchErrorDetails, release).
+constexpr auto kControlCallTimeout = std::chrono::seconds(5);
+// Tag on every operation lakegate starts (Interrupt by TAG, server UI).
+constexpr const char* kOperationTag = "lakegate";
+
+bool is_transport_error(const Error& error) {
+  return error.code == ErrorCode::kBackendUnavailable;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SparkConnectBackend>> SparkConnectBackend::create(
+    const config::ServiceConfig& config) {
+  auto endpoint = endpoint_from_config(config);
+  if (!endpoint) return endpoint.error();
+  auto channel = make_channel(*endpoint);
+  if (!channel) return channel.error();
+  size_t pool_size = config.pool_size > 0 ? static_cast<size_t>(config.pool_size) : 1;
+  return std::unique_ptr<SparkConnectBackend>(new SparkConnectBackend(
+      std::move(*endpoint), std::move(*channel), pool_size, config.timeout_seconds));
+}
+
+SparkConnectBackend::SparkConnectBackend(Endpoint endpoint, std::shared_ptr<grpc::Channel> channel,
+                                         size_t pool_size, int timeout_seconds)
+    : endpoint_(std::move(endpoint)),
+      endpoint_text_(endpoint_.describe()),
+      timeout_seconds_(timeout_seconds > 0 ? timeout_seconds : 120),
+      channel_(std::move(channel)),
+      stub_(sc::SparkConnectService::NewStub(channel_)),
+      pool_(pool_size, endpoint_.session_id),
+      watcher_([this] { watch_loop(); }) {}
+
+SparkConnectBackend::~SparkConnectBackend() {
+  shutdown();
+  {
+    std::lock_guard lock(calls_mutex_);
+    stop_watcher_ = true;
+  }
+  calls_changed_.notify_all();
+  watcher_.join();
+}
+
+void SparkConnectBackend::fill_user_context(sc::UserContext* user_context) const {
+  user_context->set_user_id(endpoint_.user_id);
+  user_context->set_user_name(endpoint_.user_id);
+}
+
+Result<ConnectionInfo> SparkConnectBackend::test() {
+  CancelToken token(Clock::now() + std::chrono::seconds(timeout_seconds_));
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto lease = pool_.acquire(token);
+    if (!lease) return lease.error();
+    sc::AnalyzePlanRequest request;
+    request.set_session_id(lease->session().session_id);
+    fill_user_context(request.mutable_user_context());
+    request.set_client_type(endpoint_.user_agent);
+    request.mutable_spark_version();
+    sc::AnalyzePlanResponse response;
+    grpc::ClientContext context;
+    prepare_context(context, endpoint_, token.deadline());
+    grpc::Status status = stub_->AnalyzePlan(&context, request, &response);
+    if (status.ok()) {
+      lease->session().server_side_session_id = response.server_side_session_id();
+      return ConnectionInfo{"spark_connect", response.spark_version().version(), endpoint_text_};
+    }
+    Error error = map_status(status, lease->session().session_id);
+    if (is_session_error(error) || is_transport_error(error)) lease->discard();
+    if (!is_session_error(error) || attempt == 1) return error;
+  }
+  return Error(ErrorCode::kInternal, "unreachable");
+}
+
+Result<Summary> SparkConnectBackend::execute(const Statement& statement, BatchSink& sink,
+                                             const CancelToken& cancel) {
+  sc::ExecutePlanRequest request;
+  if (auto bound =
+          bind_statement(statement, *request.mutable_plan()->mutable_root()->mutable_sql());
+      !bound) {
+    return bound.error();
+  }
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto lease = pool_.acquire(cancel);
+    if (!lease) return lease.error();
+    AttemptState state;
+    auto result = execute_on(request, lease->session(), sink, cancel, state);
+    if (result) return result;
+    const Error& error = result.error();
+    if (is_session_error(error) || is_transport_error(error)) lease->discard();
+    // A session error means the statement never ran: retry on a fresh session.
+    if (!is_session_error(error) || state.delivered || attempt == 1) return result;
+  }
+  return Error(ErrorCode::kInternal, "unreachable");
+}
+
+Result<Summary> SparkConnectBackend::execute_on(sc::ExecutePlanRequest request, Session& session,
+                                                BatchSink& sink, const CancelToken& cancel,
+                                                AttemptState& state) {
+  if (cancel.cancelled()) return Error(ErrorCode::kCancelled, "cancelled before it started");
+  if (cancel.expired())
+    return Error(ErrorCode::kTimeout, "the service timeout passed before the statement started");
+  const std::string operation_id = new_uuid_v4();
+  request.set_session_id(session.session_id);
+  fill_user_context(request.mutable_user_context());
+  request.set_client_type(endpoint_.user_agent);
+  request.set_operation_id(operation_id);
+  request.add_tags(kOperationTag);
+  ++session.operations;
+
+  grpc::ClientContext context;
+  prepare_context(context, endpoint_, cancel.deadline());
+  auto watched = watch(&context, &cancel);
+  struct Unwatch {
+    SparkConnectBackend* backend;
+    std::list<ActiveCall>::iterator call;
+    ~Unwatch() { backend->unwatch(call); }
+  } unwatch_on_exit{this, watched};
+
+  std::unique_ptr<grpc::ClientReader<sc::ExecutePlanResponse>> reader =
+      stub_->ExecutePlan(&context, request);
+  sc::ExecutePlanResponse response;
+  std::optional<sc::DataType> declared_schema;
+  std::optional<Error> local_error;  // decoding failure
+  bool stopped_by_sink = false;
+  int64_t rows = 0;
+  arrow::RecordBatch batch;
+  while (!stopped_by_sink && !local_error && reader->Read(&response)) {
+    if (!response.server_side_session_id().empty()) {
+      session.server_side_session_id = response.server_side_session_id();
+    }
+    if (response.has_schema()) declared_schema = response.schema();
+    if (!response.has_arrow_batch()) continue;  // progress, metrics, completion
+    // `response` owns the bytes the reader and batch view; both die before
+    // the next Read.
+    auto ipc = arrow::IpcStreamReader::open(response.arrow_batch().data());
+    if (!ipc) {
+      local_error = ipc.error();
+      break;
+    }
+    if (!state.delivered) {
+      state.delivered = true;
+      if (!sink.on_schema(ipc->schema())) {
+        stopped_by_sink = true;
+        break;
+      }
+    }
+    while (true) {
+      auto more = ipc->next(batch);
+      if (!more) {
+        local_error = more.error();
+        break;
+      }
+      if (!*more) break;
+      rows += batch.num_rows;
+      if (!sink.on_batch(batch)) {
+        stopped_by_sink = true;
+        break;
+      }
+    }
+    if (cancel.cancelled()) break;
+  }
+  const bool stopped_early = stopped_by_sink || local_error || cancel.cancelled();
+  if (stopped_early) context.TryCancel();
+  grpc::Status status = reader->Finish();
+
+  bool shutting_down;
+  {
+    std::lock_guard lock(calls_mutex_);
+    shutting_down = shutting_down_;
+  }
+  if (stopped_early ||
+      (!status.ok() && (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+                        status.error_code() == grpc::StatusCode::CANCELLED))) {
+    bool interrupted = interrupt(session.session_id, operation_id);
+    Error error;
+    if (local_error) {
+      error = *local_error;
+    } else if (shutting_down) {
+      error = Error(ErrorCode::kBackendUnavailable, "the backend is shutting down");
+    } else if (stopped_by_sink || cancel.cancelled()) {
+      error = Error(ErrorCode::kCancelled, "the statement was cancelled");
+    } else if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED || cancel.expired()) {
+      error = Error(ErrorCode::kTimeout, "the statement exceeded the service timeout");
+    } else {
+      error = map_status(status, session.session_id);
+    }
+    error.with("operationId", operation_id).with("interrupted", interrupted ? "true" : "false");
+    return error;
+  }
+  if (!status.ok()) return map_status(status, session.session_id);
+
+  if (!state.delivered) {
+    // No batch at all: still announce the (typed, empty) result.
+    state.delivered = true;
+    arrow::Schema schema = declared_schema ? to_arrow_schema(*declared_schema) : arrow::Schema{};
+    if (!sink.on_schema(schema)) {
+      return Error(ErrorCode::kCancelled, "the statement was cancelled");
+    }
+  }
+  return Summary{rows, operation_id};
+}
+
+bool SparkConnectBackend::interrupt(const std::string& session_id,
+                                    const std::string& operation_id) {
+  sc::InterruptRequest request;
+  request.set_session_id(session_id);
+  fill_user_context(request.mutable_user_context());
+  request.set_client_type(endpoint_.user_agent);
+  request.set_interrupt_type(sc::InterruptRequest::INTERRUPT_TYPE_OPERATION_ID);
+  request.set_operation_id(operation_id);
+  sc::InterruptResponse response;
+  grpc::ClientContext context;
+  prepare_context(context, endpoint_, Clock::now() + kControlCallTimeout);
+  if (!stub_->Interrupt(&context, request, &response).ok()) return false;
+  const auto& ids = response.interrupted_ids();
+  return std::find(ids.begin(), ids.end(), operation_id) != ids.end();
+}
+
+std::optional<SparkErrorInfo> SparkConnectBackend::fetch_error_details(
+    const std::string& session_id, const std::string& error_id) {
+  sc::FetchErrorDetailsRequest request;
+  request.set_session_id(session_id);
+  fill_user_context(request.mutable_user_context());
+  request.set_client_type(endpoint_.user_agent);
+  request.set_error_id(error_id);
+  sc::FetchErrorDetailsResponse response;
+  grpc::ClientContext context;
+  prepare_context(context, endpoint_, Clock::now() + kControlCallTimeout);
+  if (!stub_->FetchErrorDetails(&context, request, &response).ok() || response.errors().empty()) {
+    return std::nullopt;
+  }
+  int index = response.has_root_error_idx() ? response.root_error_idx() : 0;
+  if (index < 0 || index >= response.errors_size()) index = 0;
+  const auto& root = response.errors(index);
+  SparkErrorInfo info;
+  if (!root.error_type_hierarchy().empty()) info.exception_class = root.error_type_hierarchy(0);
+  info.message = root.message();
+  if (root.has_spark_throwable()) {
+    const auto& throwable = root.spark_throwable();
+    info.error_class = throwable.error_class();
+    info.sql_state = throwable.sql_state();
+    if (!throwable.message_parameters().empty()) {
+      // Sorted for a stable text.
+      std::vector<std::pair<std::string, std::string>> parameters(
+          throwable.message_parameters().begin(), throwable.message_parameters().end());
+      std::sort(parameters.begin(), parameters.end());
+      std::string json = "{";
+      for (const auto& [key, value] : parameters) {
+        if (json.size() > 1) json += ",";
+        util::append_json_string(json, key);
+        json += ":";
+        util::append_json_string(json, value);
+      }
+      info.message_parameters = json + "}";
+    }
+  }
+  return info;
+}
+
+Error SparkConnectBackend::map_status(const grpc::Status& status, const std::string& session_id) {
+  return map_grpc_status(status, endpoint_text_, [this, &session_id](const std::string& error_id) {
+    return fetch_error_details(session_id, error_id);
+  });
+}
+
+void SparkConnectBackend::shutdown() {
+  {
+    std::lock_guard lock(calls_mutex_);
+    if (shutting_down_) return;
+    shutting_down_ = true;
+  }
+  calls_changed_.notify_all();  // the watcher cancels every running call
+  for (const std::string& session_id : pool_.close()) {
+    sc::InterruptRequest interrupt_all;
+    interrupt_all.set_session_id(session_id);
+    fill_user_context(interrupt_all.mutable_user_context());
+    interrupt_all.set_client_type(endpoint_.user_agent);
+    interrupt_all.set_interrupt_type(sc::InterruptRequest::INTERRUPT_TYPE_ALL);
+    sc::InterruptResponse interrupted;
+    grpc::ClientContext interrupt_context;
+    prepare_context(interrupt_context, endpoint_, Clock::now() + kControlCallTimeout);
+    if (!stub_->Interrupt(&interrupt_context, interrupt_all, &interrupted).ok()) {
+      continue;  // server gone: nothing to release either
+    }
+    sc::ReleaseSessionRequest release;
+    release.set_session_id(session_id);
+    fill_user_context(release.mutable_user_context());
+    release.set_client_type(endpoint_.user_agent);
+    sc::ReleaseSessionResponse released;
+    grpc::ClientContext release_context;
+    prepare_context(release_context, endpoint_, Clock::now() + kControlCallTimeout);
+    (void)stub_->ReleaseSession(&release_context, release, &released);
+  }
+}
+
+std::list<SparkConnectBackend::ActiveCall>::iterator SparkConnectBackend::watch(
+    grpc::ClientContext* context, const CancelToken* cancel) {
+  std::list<ActiveCall>::iterator call;
+  {
+    std::lock_guard lock(calls_mutex_);
+    call = calls_.insert(calls_.end(), ActiveCall{context, cancel});
+    if (shutting_down_) context->TryCancel();
+  }
+  calls_changed_.notify_all();
+  return call;
+}
+
+void SparkConnectBackend::unwatch(std::list<ActiveCall>::iterator call) {
+  std::lock_guard lock(calls_mutex_);
+  calls_.erase(call);
+}
+
+void SparkConnectBackend::watch_loop() {
+  std::unique_lock lock(calls_mutex_);
+  while (!stop_watcher_) {
+    if (calls_.empty()) {
+      calls_changed_.wait(lock, [this] { return stop_watcher_ || !calls_.empty(); });
+      continue;
+    }
+    for (ActiveCall& call : calls_) {
+      if (shutting_down_ || call.cancel->cancelled()) call.context->TryCancel();
+    }
+    calls_changed_.wait_for(lock, kWatchInterval);
+  }
+}
+
+}  // namespace lakegate::backend::spark_connect

@@ -1,0 +1,92 @@
+// The Spark Connect implementation of backend::Backend: SQL statements run
+// as ExecutePlan(Plan.root = Relation{sql}) with typed, natively bound
+// parameters; a root SQL relation executes queries, DDL and DML alike in one
+// round trip. Arrow batches are decoded zero-copy and pushed into the sink.
+//
+// Thread-safe: execute() runs concurrently from many threads, each call on a
+// session leased from a bounded pool (ServiceConfig::pool_size). The gRPC
+// deadline is the CancelToken's; a background watcher cancels calls whose
+// token is cancelled. A call that stops early (sink returned false, token
+// cancelled, deadline passed) is cancelled locally and interrupted on the
+// server (Interrupt by operation id), then returns kCancelled or kTimeout.
+// A session-level error (server restarted, session expired) replaces the
+// session and retries once if nothing was streamed yet.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <condition_variable>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "backend/backend.h"
+#include "backend/spark_connect/connection_string.h"
+#include "backend/spark_connect/error_mapping.h"
+#include "backend/spark_connect/session_pool.h"
+#include "config/service_config.h"
+#include "spark/connect/base.grpc.pb.h"
+
+namespace lakegate::backend::spark_connect {
+
+class SparkConnectBackend final : public Backend {
+ public:
+  // Validates the config and creates the channel; does not connect yet.
+  static Result<std::unique_ptr<SparkConnectBackend>> create(const config::ServiceConfig& config);
+  ~SparkConnectBackend() override;
+
+  // AnalyzePlan(spark_version) on a pooled session.
+  Result<ConnectionInfo> test() override;
+  Result<Summary> execute(const Statement& statement, BatchSink& sink,
+                          const CancelToken& cancel) override;
+  // Cancels running calls, interrupts all operations and releases sessions.
+  // Later calls fail with kBackendUnavailable. Idempotent.
+  void shutdown() override;
+
+  const Endpoint& endpoint() const { return endpoint_; }
+
+ private:
+  // A call in flight, watched for cancellation.
+  struct ActiveCall {
+    grpc::ClientContext* context;
+    const CancelToken* cancel;
+  };
+  // What one attempt produced besides its result.
+  struct AttemptState {
+    bool delivered = false;  // the sink has seen the schema
+  };
+
+  SparkConnectBackend(Endpoint endpoint, std::shared_ptr<grpc::Channel> channel, size_t pool_size,
+                      int timeout_seconds);
+
+  Result<Summary> execute_on(spark::connect::ExecutePlanRequest request, Session& session,
+                             BatchSink& sink, const CancelToken& cancel, AttemptState& state);
+  // Interrupts `operation_id`; true if the server reported it interrupted.
+  bool interrupt(const std::string& session_id, const std::string& operation_id);
+  std::optional<SparkErrorInfo> fetch_error_details(const std::string& session_id,
+                                                    const std::string& error_id);
+  Error map_status(const grpc::Status& status, const std::string& session_id);
+  void fill_user_context(spark::connect::UserContext* user_context) const;
+
+  std::list<ActiveCall>::iterator watch(grpc::ClientContext* context, const CancelToken* cancel);
+  void unwatch(std::list<ActiveCall>::iterator call);
+  void watch_loop();
+
+  const Endpoint endpoint_;
+  const std::string endpoint_text_;  // describe(), no secrets
+  const int timeout_seconds_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<spark::connect::SparkConnectService::Stub> stub_;
+  SessionPool pool_;
+
+  std::mutex calls_mutex_;
+  std::condition_variable calls_changed_;
+  std::list<ActiveCall> calls_;
+  bool shutting_down_ = false;
+  bool stop_watcher_ = false;
+  std::thread watcher_;
+};
+
+}  // namespace lakegate::backend::spark_connect
