@@ -13,6 +13,8 @@ int http_status(ErrorCode code) {
       return 404;
     case ErrorCode::kMethodNotAllowed:
       return 405;
+    case ErrorCode::kNotAcceptable:
+      return 406;
     case ErrorCode::kPayloadTooLarge:
       return 413;
     case ErrorCode::kHeaderTooLarge:
@@ -50,6 +52,7 @@ std::string_view error_name(ErrorCode code) {
     case ErrorCode::kUnauthorized: return "BACKEND_UNAUTHORIZED";
     case ErrorCode::kHeaderTooLarge: return "HEADER_TOO_LARGE";
     case ErrorCode::kUnsupportedType: return "UNSUPPORTED_TYPE";
+    case ErrorCode::kNotAcceptable: return "NOT_ACCEPTABLE";
   }
   return "INTERNAL";
 }

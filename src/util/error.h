@@ -27,6 +27,7 @@ enum class ErrorCode : int {
   kUnauthorized = 13,      // backend refused our credentials (502 upstream auth)
   kHeaderTooLarge = 14,    // request headers over the limit (431)
   kUnsupportedType = 15,   // a value type lakegate cannot bind or render (400)
+  kNotAcceptable = 16,     // no output format matches the Accept header (406)
 };
 
 // The HTTP status an error code maps to.

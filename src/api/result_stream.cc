@@ -1,0 +1,88 @@
+#include "api/result_stream.h"
+
+#include <memory>
+
+#include "format/result_writer.h"
+#include "http/error_envelope.h"
+
+namespace lakegate::api {
+namespace {
+
+// Passes bytes through and remembers whether anything was sent yet.
+class TrackingSink final : public util::ByteSink {
+ public:
+  explicit TrackingSink(util::ByteSink& out) : out_(out) {}
+  bool write(std::string_view bytes) override {
+    if (bytes.empty()) return true;
+    wrote_ = true;
+    return out_.write(bytes);
+  }
+  bool wrote() const { return wrote_; }
+
+ private:
+  util::ByteSink& out_;
+  bool wrote_ = false;
+};
+
+const char* content_type(OutputFormat format) {
+  switch (format) {
+    case OutputFormat::kNdjson: return "application/x-ndjson";
+    case OutputFormat::kCsv: return "text/csv; charset=utf-8";
+    case OutputFormat::kJson: break;
+  }
+  return "application/json";
+}
+
+bool accepts(std::string_view accept, std::string_view type) {
+  return accept.find(type) != std::string_view::npos;
+}
+
+}  // namespace
+
+Result<OutputFormat> choose_format(const http::Request& request) {
+  if (const std::string* format = request.query_param("format")) {
+    if (*format == "json") return OutputFormat::kJson;
+    if (*format == "ndjson") return OutputFormat::kNdjson;
+    if (*format == "csv") return OutputFormat::kCsv;
+    return Error(ErrorCode::kBadRequest, "unknown format \"" + *format + "\"; use json, ndjson or csv");
+  }
+  const std::string* accept = request.header("accept");
+  if (accept == nullptr || accept->empty()) return OutputFormat::kJson;
+  if (accepts(*accept, "application/json")) return OutputFormat::kJson;
+  if (accepts(*accept, "application/x-ndjson") || accepts(*accept, "application/ndjson")) {
+    return OutputFormat::kNdjson;
+  }
+  if (accepts(*accept, "text/csv")) return OutputFormat::kCsv;
+  if (accepts(*accept, "*/*") || accepts(*accept, "application/*")) return OutputFormat::kJson;
+  return Error(ErrorCode::kNotAcceptable,
+               "cannot produce " + *accept + "; use application/json, application/x-ndjson or text/csv");
+}
+
+http::Response stream_statement(Service& service, backend::Statement statement,
+                                OutputFormat format) {
+  const auto deadline =
+      backend::CancelToken::Clock::now() + std::chrono::seconds(service.config.timeout_seconds);
+  http::Response response;
+  response.status = 200;
+  response.headers.emplace_back("Content-Type", content_type(format));
+  response.producer = [&service, statement = std::move(statement), format,
+                       deadline](util::ByteSink& out) -> http::StreamEnd {
+    TrackingSink tracking(out);
+    auto writer = format::make_writer(format, tracking);
+    backend::CancelToken cancel(deadline);
+    auto summary = service.backend->execute(statement, *writer, cancel);
+    if (!summary) {
+      if (!tracking.wrote()) {
+        const Error& error = summary.error();
+        return http::StreamEnd{http::StreamEnd::Kind::kReplaced, http_status(error.code),
+                               http::error_envelope(error)};
+      }
+      return http::StreamEnd{http::StreamEnd::Kind::kAborted, 0, {}};
+    }
+    if (!writer->finish()) return http::StreamEnd{http::StreamEnd::Kind::kAborted, 0, {}};
+    return http::StreamEnd{http::StreamEnd::Kind::kComplete, 0, {}};
+  };
+  return response;
+}
+
+}  // namespace lakegate::api

@@ -1,0 +1,27 @@
+// Runs a Statement on a backend and streams its result to the HTTP client in
+// the format the client asked for (JSON envelope by default; NDJSON or CSV by
+// Accept header or ?format=). The returned producer sends nothing until the
+// first rows (or the end) arrive, so a statement Spark rejects still gets a
+// proper error status; a failure after rows were sent aborts the transfer so
+// the client never mistakes a truncated body for a complete one.
+#pragma once
+
+#include <chrono>
+
+#include "api/service_registry.h"
+#include "backend/backend.h"
+#include "format/result_writer.h"
+#include "http/handler.h"
+
+namespace lakegate::api {
+
+using format::OutputFormat;
+
+// Picks the output format from `?format=` or the Accept header; unknown → 406 error.
+Result<OutputFormat> choose_format(const http::Request& request);
+
+// A streamed response running `statement` on `service` within its timeout.
+http::Response stream_statement(Service& service, backend::Statement statement,
+                                OutputFormat format);
+
+}  // namespace lakegate::api

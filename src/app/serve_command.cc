@@ -1,0 +1,67 @@
+// `lakegate serve`: loads and validates the config, builds the service
+// registry (backends connect lazily), and runs the HTTP server until SIGTERM
+// or SIGINT, then shuts down gracefully and interrupts Spark operations that
+// outlive the grace period.
+#include <iostream>
+
+#include "api/gateway.h"
+#include "api/service_registry.h"
+#include "app/commands.h"
+#include "config/gateway_config.h"
+#include "http/server.h"
+#include "lakegate_version.h"
+
+namespace lakegate::app {
+
+int serve(const std::string& config_path, const std::string& listen_override) {
+  auto config = config::load_config(config_path);
+  if (!config) {
+    std::cerr << "lakegate: " << config.error().message << "\n";
+    return 2;
+  }
+  if (!listen_override.empty()) config->listen = listen_override;
+  auto address = config::split_host_port(config->listen);
+  if (!address) {
+    std::cerr << "lakegate: --listen: " << address.error().message << "\n";
+    return 2;
+  }
+  auto services = api::ServiceRegistry::create(*config);
+  if (!services) {
+    std::cerr << "lakegate: " << services.error().message << "\n";
+    return 2;
+  }
+
+  http::ServerOptions options;
+  options.host = address->first;
+  options.port = address->second;
+  options.max_body_bytes = config->http.max_body_bytes;
+  options.max_header_bytes = config->http.max_header_bytes;
+  options.read_timeout = std::chrono::seconds(config->http.read_timeout_seconds);
+  options.idle_timeout = std::chrono::seconds(config->http.idle_timeout_seconds);
+  options.max_connections = static_cast<size_t>(config->http.max_connections);
+
+  api::Gateway gateway(**services);
+  http::Server server(options, gateway);
+  if (Status started = server.start(); !started) {
+    std::cerr << "lakegate: " << started.error().message << "\n";
+    return 1;
+  }
+  std::cerr << "lakegate " << LAKEGATE_VERSION << " listening on " << options.host << ":"
+            << server.bound_port() << " with " << config->services.size() << " service(s)"
+            << std::endl;
+  Status ran;
+  {
+    http::ShutdownSignals signals(server,
+                                  std::chrono::seconds(config->http.shutdown_grace_seconds));
+    ran = server.run();
+  }
+  (*services)->shutdown();
+  if (!ran) {
+    std::cerr << "lakegate: " << ran.error().message << "\n";
+    return 1;
+  }
+  std::cerr << "lakegate: stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace lakegate::app

@@ -1,0 +1,89 @@
+"""End to end: the lakegate command line (test-connection, config errors,
+--version) and graceful shutdown, against the real Spark test bed."""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+
+import requests
+
+from lakegate_process import BINARY, LakegateProcess, free_port
+
+
+def write_config(text):
+    path = os.path.join(tempfile.mkdtemp(prefix="lakegate-cli-"), "lakegate.yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def service_config(url, name="spark", extra=""):
+    return f"services:\n  - name: {name}\n    type: spark\n    config: {{workspace_url: \"{url}\"{extra}}}\n"
+
+
+def run(*args, env=None):
+    return subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, **(env or {})))
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("lakegate ")
+
+
+def test_test_connection_succeeds_against_spark(testbed_env):
+    path = write_config(service_config("${SPARK_URL}", extra=", access_token: \"${SECRET}\""))
+    result = run("test-connection", "--config", path, "spark",
+                 env={"SPARK_URL": testbed_env["LAKEGATE_SPARK_CONNECT"], "SECRET": "s3cr3t-t0ken"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["success"] is True
+    assert report["connection_type"] == "spark_connect"
+    assert report["server_version"].startswith("4.")
+    assert isinstance(report["latency_ms"], int)
+    assert "s3cr3t-t0ken" not in result.stdout + result.stderr
+
+
+def test_test_connection_fails_cleanly_when_spark_is_down():
+    path = write_config(service_config(f"sc://127.0.0.1:{free_port()}"))
+    result = run("test-connection", "--config", path, "spark")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["success"] is False
+    assert report["error_code"] == "BACKEND_UNAVAILABLE"
+
+
+def test_bad_config_names_the_key():
+    path = write_config(service_config("sc://127.0.0.1:1", extra=", timeout: soon"))
+    result = run("serve", "--config", path)
+    assert result.returncode != 0
+    assert "services[0].config.timeout" in result.stderr
+
+
+def test_sigterm_lets_in_flight_request_finish(testbed_env):
+    server = LakegateProcess(service_config(testbed_env["LAKEGATE_SPARK_CONNECT"]))
+    server.start()
+    outcome = {}
+
+    def slow_request():
+        outcome["response"] = server.query(
+            "SELECT count(*) AS n FROM range(0, 200000000) WHERE id % 7 = 3")
+
+    thread = threading.Thread(target=slow_request)
+    thread.start()
+    time.sleep(1.0)
+    server.process.send_signal(signal.SIGTERM)
+    thread.join(120)
+    assert server.process.wait(60) == 0
+    response = outcome["response"]
+    assert response.status_code == 200, response.text
+    assert response.json()["resource"] == [{"n": 28571429}]
+    try:
+        requests.get(server.url + "/health", timeout=2)
+        raise AssertionError("server still accepting after SIGTERM")
+    except requests.ConnectionError:
+        pass
