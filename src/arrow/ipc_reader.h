@@ -6,7 +6,9 @@
 // reads out of bounds. Not thread-safe; one reader per stream.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "arrow/record_batch.h"
 #include "util/result.h"
@@ -20,7 +22,10 @@ class IpcStreamReader {
 
   const Schema& schema() const { return schema_; }
 
-  // Decodes the next RecordBatch into `batch`; returns false at end of stream.
+  // Decodes the next RecordBatch into `batch`; returns false at end of stream
+  // (the end-of-stream marker, or the end of `bytes`). `batch` is reused: its
+  // vectors keep their capacity. After an error, next() returns false.
+  // Dictionary batches and compressed bodies are errors (Spark sends neither).
   Result<bool> next(RecordBatch& batch);
 
  private:
@@ -30,6 +35,7 @@ class IpcStreamReader {
   std::string_view bytes_;
   size_t position_ = 0;
   Schema schema_;
+  std::vector<uint64_t> scratch_;  // realigned metadata when misaligned in memory
 };
 
 }  // namespace lakegate::arrow
