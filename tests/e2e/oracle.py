@@ -16,7 +16,9 @@ import pyarrow as pa
 
 def parse_exact(text):
     """Parses JSON keeping number text exact: fractions/exponents as Decimal."""
-    return json.loads(text, parse_float=decimal.Decimal)
+    with decimal.localcontext() as context:
+        context.prec = 100
+        return json.loads(text, parse_float=decimal.Decimal)
 
 
 def _float_value(value):
@@ -31,7 +33,9 @@ def _decimal_value(value, scale):
     """decimal(p,0) is a JSON integer; otherwise a number with exactly `scale` digits."""
     if scale == 0:
         return int(value)
-    return decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-scale))
+    with decimal.localcontext() as context:
+        context.prec = 100
+        return decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-scale))
 
 
 def _fraction(micros):
