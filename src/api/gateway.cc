@@ -2,14 +2,12 @@
 
 #include <regex>
 
-#include "api/query_request.h"
-#include "api/result_stream.h"
+#include "api/resources.h"
 #include "http/error_envelope.h"
-#include "util/json_text.h"
 #include "lakegate_version.h"
+#include "util/json_text.h"
 
 namespace lakegate::api {
-namespace {
 
 http::Response error_response(const Error& error) {
   return http::Response::json(http_status(error.code), http::error_envelope(error));
@@ -21,16 +19,6 @@ http::Response method_not_allowed(const http::Request& request, const std::strin
   response.headers.emplace_back("Allow", allowed);
   return response;
 }
-
-http::Response run_query(const http::Request& request, Service& service) {
-  auto format = choose_format(request);
-  if (!format) return error_response(format.error());
-  auto statement = parse_query_request(request.body);
-  if (!statement) return error_response(statement.error());
-  return stream_statement(service, std::move(*statement), *format);
-}
-
-}  // namespace
 
 bool split_api_path(const std::string& path, std::vector<std::string>& segments) {
   segments.clear();
@@ -64,6 +52,10 @@ http::Response Gateway::handle(const http::Request& request) {
     if (request.method != "GET" && request.method != "HEAD") return method_not_allowed(request, "GET");
     return list_services();
   }
+  if (segments.front() == "api_docs") {
+    segments.erase(segments.begin());
+    return handle_api_docs(request, services_, segments);
+  }
   Service* service = services_.find(segments.front());
   if (service == nullptr) {
     return error_response(Error(ErrorCode::kNotFound,
@@ -76,16 +68,21 @@ http::Response Gateway::handle(const http::Request& request) {
 
 http::Response Gateway::handle_service(const http::Request& request, Service& service,
                                        const std::vector<std::string>& resource) {
-  if (!resource.empty() && resource.front() == "_query") {
-    if (resource.size() != 1) {
-      return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
-    }
-    if (request.method != "POST") return method_not_allowed(request, "POST");
-    return run_query(request, service);
-  }
   if (resource.empty()) {
     if (request.method != "GET" && request.method != "HEAD") return method_not_allowed(request, "GET");
-    return http::Response::json(200, R"({"resource":[{"name":"_query"}]})");
+    return http::Response::json(
+        200,
+        R"({"resource":[{"name":"_table"},{"name":"_query"},{"name":"_catalog"},{"name":"_schema"},{"name":"_spec"}]})");
+  }
+  using Handler = http::Response (*)(const http::Request&, Service&,
+                                     const std::vector<std::string>&);
+  static const std::pair<const char*, Handler> kResources[] = {
+      {"_query", handle_query},     {"_table", handle_table}, {"_catalog", handle_catalog},
+      {"_schema", handle_schema},   {"_spec", handle_spec},
+  };
+  const std::vector<std::string> rest(resource.begin() + 1, resource.end());
+  for (const auto& [name, handler] : kResources) {
+    if (resource.front() == name) return handler(request, service, rest);
   }
   return error_response(Error(ErrorCode::kNotFound, "Resource \"" + resource.front() +
                                                         "\" not found on service \"" +

@@ -17,6 +17,8 @@ Result<std::unique_ptr<ServiceRegistry>> ServiceRegistry::create(
     auto service = std::make_unique<Service>();
     service->config = service_config;
     service->backend = std::move(*backend);
+    service->metadata =
+        std::make_unique<catalog::MetadataCache>(*service->backend, service->config);
     registry->by_name_[service_config.name] = service.get();
     registry->services_.push_back(std::move(service));
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backend/backend.h"
+#include "catalog/metadata_cache.h"
 #include "config/gateway_config.h"
 #include "util/result.h"
 
@@ -17,6 +18,7 @@ namespace lakegate::api {
 struct Service {
   config::ServiceConfig config;
   std::unique_ptr<backend::Backend> backend;
+  std::unique_ptr<catalog::MetadataCache> metadata;  // over `backend`
 };
 
 class ServiceRegistry {

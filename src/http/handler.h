@@ -19,13 +19,15 @@
 namespace lakegate::http {
 
 struct Request {
-  std::string method;  // upper case, after verb tunnelling (X-HTTP-Method)
-  std::string path;    // percent-decoded path, without the query string
+  std::string method;    // upper case, after verb tunnelling (X-HTTP-Method)
+  std::string path;      // percent-decoded path, without the query string
+  std::string raw_path;  // the path as received (percent-encoded); Router matches on it
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::map<std::string, std::string> headers;              // lower-case names
   std::string body;
   std::string remote_address;
   std::string request_id;  // assigned by the server, echoed as X-Request-Id
+  bool head_only = false;  // a HEAD request: `method` is "GET", the server drops the body
 
   // First query parameter named `name`, or nullptr.
   const std::string* query_param(std::string_view name) const {
@@ -52,6 +54,20 @@ struct StreamEnd {
   Kind kind = Kind::kComplete;
   int status = 0;    // kReplaced only
   std::string body;  // kReplaced only (a JSON error envelope)
+
+  static StreamEnd complete() { return StreamEnd{}; }
+  static StreamEnd aborted() {
+    StreamEnd end;
+    end.kind = Kind::kAborted;
+    return end;
+  }
+  static StreamEnd replaced(int status, std::string body) {
+    StreamEnd end;
+    end.kind = Kind::kReplaced;
+    end.status = status;
+    end.body = std::move(body);
+    return end;
+  }
 };
 
 // Produces a streamed body. The server sends the status line and headers
@@ -63,8 +79,8 @@ using BodyProducer = std::function<StreamEnd(util::ByteSink&)>;
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. Content-Type
-  std::string body;       // used when `producer` is empty
-  BodyProducer producer;  // streamed body when set
+  std::string body;                                          // used when `producer` is empty
+  BodyProducer producer;                                     // streamed body when set
 
   static Response json(int status, std::string body) {
     Response r;

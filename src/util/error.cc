@@ -15,6 +15,12 @@ int http_status(ErrorCode code) {
       return 405;
     case ErrorCode::kNotAcceptable:
       return 406;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kNotImplemented:
+      return 501;
+    case ErrorCode::kNotModified:
+      return 304;
     case ErrorCode::kPayloadTooLarge:
       return 413;
     case ErrorCode::kHeaderTooLarge:
@@ -53,6 +59,9 @@ std::string_view error_name(ErrorCode code) {
     case ErrorCode::kHeaderTooLarge: return "HEADER_TOO_LARGE";
     case ErrorCode::kUnsupportedType: return "UNSUPPORTED_TYPE";
     case ErrorCode::kNotAcceptable: return "NOT_ACCEPTABLE";
+    case ErrorCode::kNotImplemented: return "NOT_IMPLEMENTED";
+    case ErrorCode::kConflict: return "CONFLICT";
+    case ErrorCode::kNotModified: return "NOT_MODIFIED";
   }
   return "INTERNAL";
 }

@@ -28,6 +28,9 @@ enum class ErrorCode : int {
   kHeaderTooLarge = 14,    // request headers over the limit (431)
   kUnsupportedType = 15,   // a value type lakegate cannot bind or render (400)
   kNotAcceptable = 16,     // no output format matches the Accept header (406)
+  kNotImplemented = 17,    // a route that exists but is not built yet (501)
+  kConflict = 18,          // a write conflicted with a concurrent one (409)
+  kNotModified = 19,       // If-None-Match matched (304)
 };
 
 // The HTTP status an error code maps to.

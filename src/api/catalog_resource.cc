@@ -1,0 +1,11 @@
+// Placeholder until the catalog resource lands: answers 501.
+#include "api/resources.h"
+
+namespace lakegate::api {
+
+http::Response handle_catalog(const http::Request&, Service&, const std::vector<std::string>&) {
+  Error error(ErrorCode::kNotImplemented, "_catalog is not implemented yet");
+  return error_response(error);
+}
+
+}  // namespace lakegate::api

@@ -1,0 +1,21 @@
+// POST /api/v2/{service}/_query: Spark SQL with bound parameters, streamed.
+#include "api/query_request.h"
+#include "api/resources.h"
+#include "api/result_stream.h"
+
+namespace lakegate::api {
+
+http::Response handle_query(const http::Request& request, Service& service,
+                            const std::vector<std::string>& path) {
+  if (!path.empty()) {
+    return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
+  }
+  if (request.method != "POST") return method_not_allowed(request, "POST");
+  auto format = choose_format(request);
+  if (!format) return error_response(format.error());
+  auto statement = parse_query_request(request.body);
+  if (!statement) return error_response(statement.error());
+  return stream_statement(service, std::move(*statement), *format);
+}
+
+}  // namespace lakegate::api

@@ -1,0 +1,56 @@
+// Catalog metadata of one service, fetched from Spark with SQL through the
+// service's Backend (so it works on every protocol) and cached with a TTL:
+// table schemas for sql/ and api/, and the catalog → schema → table listing
+// for _catalog. Thread-safe. DDL run through _query calls invalidate().
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "backend/backend.h"
+#include "catalog/table_schema.h"
+#include "config/service_config.h"
+#include "util/result.h"
+
+namespace lakegate::catalog {
+
+struct TableEntry {
+  std::string name;
+  std::string type;  // "table" or "view"
+  bool is_delta = false;
+};
+
+// Resolves "t", "s.t" or "c.s.t" (parts may be back-quoted) with the service's
+// default catalog/schema. kBadRequest for malformed names, kNotFound when a
+// part is missing and the service has no default.
+Result<TableName> resolve_table_name(std::string_view text, const config::ServiceConfig& service);
+
+class MetadataCache {
+ public:
+  MetadataCache(backend::Backend& backend, const config::ServiceConfig& service,
+                std::chrono::seconds ttl = std::chrono::seconds(60));
+
+  // Columns, types, Delta facts. Unknown table → kTableNotFound naming it.
+  Result<std::shared_ptr<const TableSchema>> describe(const TableName& name,
+                                                      const backend::CancelToken& cancel);
+  Result<std::vector<std::string>> catalogs(const backend::CancelToken& cancel);
+  Result<std::vector<std::string>> schemas(const std::string& catalog,
+                                           const backend::CancelToken& cancel);
+  Result<std::vector<TableEntry>> tables(const std::string& catalog, const std::string& schema,
+                                         const backend::CancelToken& cancel);
+  // The current Delta version of a table (for meta.version, ETag, paging).
+  Result<int64_t> delta_version(const TableName& name, const backend::CancelToken& cancel);
+
+  // Drops everything cached (after DDL) or one table (after writes that change schema).
+  void invalidate();
+  void invalidate(const TableName& name);
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace lakegate::catalog

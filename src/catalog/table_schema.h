@@ -1,0 +1,51 @@
+// What lakegate knows about a table: its resolved three-part name, columns
+// with their Spark types, and Delta facts. Produced by catalog::MetadataCache
+// from Spark's own answers (never from the client); consumed by sql/ to check
+// every identifier a request names, and by api/ for _schema and OpenAPI.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+namespace lakegate::catalog {
+
+// A table reference with every part resolved (defaults applied).
+struct TableName {
+  std::string catalog;  // e.g. "spark_catalog"
+  std::string schema;   // e.g. "nyctaxi"
+  std::string table;    // e.g. "trips"
+
+  // "catalog.schema.table" for messages (not for SQL: use sql::quote_table_name).
+  std::string display() const { return catalog + "." + schema + "." + table; }
+  bool operator==(const TableName&) const = default;
+  bool operator<(const TableName& o) const {
+    return std::tie(catalog, schema, table) < std::tie(o.catalog, o.schema, o.table);
+  }
+};
+
+struct Column {
+  std::string name;        // exact case as Spark reports it
+  std::string spark_type;  // Spark's DDL type text: "int", "decimal(10,2)", "array<string>", ...
+  bool nullable = true;
+  std::string comment;
+  bool is_partition = false;
+};
+
+struct TableSchema {
+  TableName name;
+  std::vector<Column> columns;  // in table order
+  bool is_view = false;
+  bool is_delta = false;         // Delta table: writable, versioned, time travel
+  std::string provider;          // "delta", "iceberg", "parquet", ... ("" for views)
+  std::string comment;
+  std::vector<std::string> partition_columns;
+  std::map<std::string, std::string> properties;  // table properties (Delta's included)
+
+  // Case-insensitive lookup (Spark resolves column names case-insensitively).
+  const Column* find(std::string_view column_name) const;
+};
+
+}  // namespace lakegate::catalog

@@ -1,0 +1,288 @@
+#include "http/server.h"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/write.hpp>
+#include <condition_variable>
+#include <csignal>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "http/access_log.h"
+#include "http/connection.h"
+#include "http/error_envelope.h"
+
+namespace lakegate::http {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// A connection over the limit: gets a 503, then is closed after a moment
+// (reading what it sends meanwhile, so the close does not reset it).
+struct Rejection : std::enable_shared_from_this<Rejection> {
+  Rejection(tcp::socket s, asio::io_context& io) : socket(std::move(s)), timer(io) {}
+
+  void start() {
+    const std::string body = error_envelope(503, "server busy: too many connections");
+    response =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        "Connection: close\r\nRetry-After: 1\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
+    auto self = shared_from_this();
+    timer.expires_after(std::chrono::seconds(1));
+    timer.async_wait([self](error_code) {
+      error_code ignored;
+      self->socket.close(ignored);
+    });
+    asio::async_write(socket, asio::buffer(response), [self](error_code ec, size_t) {
+      if (ec) return;
+      error_code ignored;
+      self->socket.shutdown(tcp::socket::shutdown_send, ignored);
+      self->drain();
+    });
+  }
+  void drain() {
+    auto self = shared_from_this();
+    socket.async_read_some(asio::buffer(scratch), [self](error_code ec, size_t) {
+      if (ec) {
+        self->timer.cancel();
+        error_code ignored;
+        self->socket.close(ignored);
+        return;
+      }
+      self->drain();
+    });
+  }
+
+  tcp::socket socket;
+  asio::steady_timer timer;
+  std::string response;
+  char scratch[4096];
+};
+
+}  // namespace
+
+struct Server::State {
+  State(ServerOptions o, Handler& h)
+      : options(std::move(o)), handler(h), acceptor(io), retry_timer(io) {}
+
+  void accept_next();
+  void on_accepted(tcp::socket socket);
+  void run_connection(uint64_t id, std::shared_ptr<Connection> connection);
+  void join_finished();
+
+  ServerOptions options;
+  Handler& handler;
+  asio::io_context io;  // the acceptor's
+  tcp::acceptor acceptor;
+  asio::steady_timer retry_timer;
+  std::optional<asio::ssl::context> tls;
+  std::atomic<bool> stopping{false};
+  std::optional<ConnectionContext> context;  // set by start()
+  std::atomic<uint16_t> port{0};
+  bool started = false;
+
+  std::mutex mutex;  // guards everything below
+  std::condition_variable changed;
+  struct Live {
+    std::shared_ptr<Connection> connection;
+    std::thread thread;
+  };
+  std::map<uint64_t, Live> live;
+  std::vector<std::thread> finished;  // ended threads, to join
+  uint64_t next_id = 1;
+  bool stop_requested = false;
+  std::chrono::steady_clock::time_point deadline;
+};
+
+void Server::State::accept_next() {
+  acceptor.async_accept([this](error_code ec, tcp::socket socket) {
+    if (!acceptor.is_open() || stopping.load()) return;
+    if (ec) {
+      // E.g. out of file descriptors: back off briefly instead of spinning.
+      log_server_error("accept failed", ec.message());
+      retry_timer.expires_after(std::chrono::milliseconds(50));
+      retry_timer.async_wait([this](error_code wait_ec) {
+        if (!wait_ec) accept_next();
+      });
+      return;
+    }
+    on_accepted(std::move(socket));
+    accept_next();
+  });
+}
+
+void Server::State::on_accepted(tcp::socket socket) {
+  join_finished();
+  std::unique_lock lock(mutex);
+  if (live.size() >= options.max_connections) {
+    lock.unlock();
+    std::make_shared<Rejection>(std::move(socket), io)->start();
+    return;
+  }
+  error_code ec;
+  const tcp::endpoint local = socket.local_endpoint(ec);
+  if (ec) return;
+  // Move the socket onto the connection's own io_context.
+  auto connection_io = std::make_unique<asio::io_context>(1);
+  tcp::socket moved(*connection_io);
+  moved.assign(local.protocol(), socket.release(ec), ec);
+  if (ec) return;
+  auto connection =
+      std::make_shared<Connection>(*context, std::move(connection_io), std::move(moved));
+  const uint64_t id = next_id++;
+  try {
+    // The thread blocks on `mutex` when it ends, so it is registered first.
+    Live entry{connection, std::thread([this, id, connection] { run_connection(id, connection); })};
+    live.emplace(id, std::move(entry));
+  } catch (const std::system_error& error) {
+    log_server_error("cannot start a connection thread", error.what());
+  }
+}
+
+void Server::State::run_connection(uint64_t id, std::shared_ptr<Connection> connection) {
+  connection->serve();
+  std::lock_guard lock(mutex);
+  auto it = live.find(id);
+  if (it != live.end()) {
+    finished.push_back(std::move(it->second.thread));
+    live.erase(it);
+  }
+  changed.notify_all();
+}
+
+void Server::State::join_finished() {
+  std::vector<std::thread> to_join;
+  {
+    std::lock_guard lock(mutex);
+    to_join.swap(finished);
+  }
+  for (std::thread& thread : to_join) thread.join();
+}
+
+Server::Server(ServerOptions options, Handler& handler)
+    : state_(std::make_unique<State>(std::move(options), handler)) {}
+
+Server::~Server() {
+  {
+    std::unique_lock lock(state_->mutex);
+    for (auto& [id, entry] : state_->live) entry.connection->force_close();
+    state_->changed.wait(lock, [&] { return state_->live.empty(); });
+  }
+  state_->join_finished();
+}
+
+Status Server::start() {
+  State& state = *state_;
+  if (state.started) return ok_status();
+  const ServerOptions& options = state.options;
+  error_code ec;
+  const asio::ip::address address = asio::ip::make_address(options.host, ec);
+  if (ec) return Error(ErrorCode::kBadConfig, "invalid listen host: " + options.host);
+  const tcp::endpoint endpoint(address, options.port);
+  state.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) state.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) state.acceptor.bind(endpoint, ec);
+  if (!ec) state.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Error(ErrorCode::kBadConfig, "cannot listen on " + options.host + ":" +
+                                            std::to_string(options.port) + ": " + ec.message());
+  }
+  state.port.store(state.acceptor.local_endpoint().port());
+
+  if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
+    if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
+      return Error(ErrorCode::kBadConfig, "TLS needs both a certificate and a key file");
+    }
+    state.tls.emplace(asio::ssl::context::tls_server);
+    state.tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                           asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                           asio::ssl::context::no_tlsv1_1);
+    state.tls->use_certificate_chain_file(options.tls_cert_file, ec);
+    if (ec) return Error(ErrorCode::kBadConfig, "cannot load TLS certificate: " + ec.message());
+    state.tls->use_private_key_file(options.tls_key_file, asio::ssl::context::pem, ec);
+    if (ec) return Error(ErrorCode::kBadConfig, "cannot load TLS key: " + ec.message());
+  }
+  state.context.emplace(
+      ConnectionContext{options, state.handler, state.tls ? &*state.tls : nullptr, state.stopping});
+  state.started = true;
+  return ok_status();
+}
+
+Status Server::run() {
+  State& state = *state_;
+  if (Status started = start(); !started) return started;
+  state.accept_next();
+  state.io.run();  // until stop() closes the acceptor and rejections end
+
+  std::unique_lock lock(state.mutex);
+  state.changed.wait_until(lock, state.deadline, [&] { return state.live.empty(); });
+  for (auto& [id, entry] : state.live) entry.connection->force_close();
+  state.changed.wait(lock, [&] { return state.live.empty(); });
+  lock.unlock();
+  state.join_finished();
+  return ok_status();
+}
+
+void Server::stop(std::chrono::milliseconds grace) {
+  State& state = *state_;
+  {
+    std::lock_guard lock(state.mutex);
+    if (state.stop_requested) return;
+    state.stop_requested = true;
+    state.deadline = std::chrono::steady_clock::now() + grace;
+    state.stopping.store(true);
+    for (auto& [id, entry] : state.live) entry.connection->request_stop();
+  }
+  asio::post(state.io, [&state] {
+    error_code ignored;
+    state.acceptor.close(ignored);
+    state.retry_timer.cancel();
+  });
+}
+
+uint16_t Server::bound_port() const {
+  return state_->port.load();
+}
+
+size_t Server::active_connections() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->live.size();
+}
+
+struct ShutdownSignals::State {
+  asio::io_context io;
+  asio::signal_set signals{io, SIGINT, SIGTERM};
+  std::thread thread;
+};
+
+ShutdownSignals::ShutdownSignals(Server& server, std::chrono::milliseconds grace)
+    : state_(std::make_unique<State>()) {
+  State* state = state_.get();
+  state->signals.async_wait([state, &server, grace](error_code ec, int signal_number) {
+    if (ec) return;
+    log_server_info("shutting down", "signal " + std::to_string(signal_number));
+    server.stop(grace);
+    error_code ignored;
+    state->signals.clear(ignored);  // a second signal ends the process the default way
+  });
+  state->thread = std::thread([state] { state->io.run(); });
+}
+
+ShutdownSignals::~ShutdownSignals() {
+  State* state = state_.get();
+  asio::post(state->io, [state] {
+    error_code ignored;
+    state->signals.cancel(ignored);
+  });
+  state->thread.join();
+}
+
+}  // namespace lakegate::http
