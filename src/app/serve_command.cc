@@ -51,8 +51,11 @@ int serve(const std::string& config_path, const std::string& listen_override) {
             << std::endl;
   Status ran;
   {
-    http::ShutdownSignals signals(server,
-                                  std::chrono::seconds(config->http.shutdown_grace_seconds));
+    // In-flight requests get the grace period; after it, Spark operations still
+    // running are interrupted so their requests end (and run() can return).
+    api::ServiceRegistry* registry = services->get();
+    http::ShutdownSignals signals(server, std::chrono::seconds(config->http.shutdown_grace_seconds),
+                                  [registry] { registry->shutdown(); });
     ran = server.run();
   }
   (*services)->shutdown();

@@ -260,18 +260,28 @@ size_t Server::active_connections() const {
 struct ShutdownSignals::State {
   asio::io_context io;
   asio::signal_set signals{io, SIGINT, SIGTERM};
+  asio::steady_timer grace_timer{io};
   std::thread thread;
 };
 
-ShutdownSignals::ShutdownSignals(Server& server, std::chrono::milliseconds grace)
+ShutdownSignals::ShutdownSignals(Server& server, std::chrono::milliseconds grace,
+                                 std::function<void()> on_grace_expired)
     : state_(std::make_unique<State>()) {
   State* state = state_.get();
-  state->signals.async_wait([state, &server, grace](error_code ec, int signal_number) {
+  state->signals.async_wait([state, &server, grace, on_grace_expired = std::move(
+                                                        on_grace_expired)](error_code ec,
+                                                                           int signal_number) {
     if (ec) return;
     log_server_info("shutting down", "signal " + std::to_string(signal_number));
     server.stop(grace);
     error_code ignored;
     state->signals.clear(ignored);  // a second signal ends the process the default way
+    if (on_grace_expired) {
+      state->grace_timer.expires_after(grace);
+      state->grace_timer.async_wait([on_grace_expired](error_code timer_ec) {
+        if (!timer_ec) on_grace_expired();
+      });
+    }
   });
   state->thread = std::thread([state] { state->io.run(); });
 }
@@ -281,6 +291,7 @@ ShutdownSignals::~ShutdownSignals() {
   asio::post(state->io, [state] {
     error_code ignored;
     state->signals.cancel(ignored);
+    state->grace_timer.cancel();
   });
   state->thread.join();
 }

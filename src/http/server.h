@@ -24,6 +24,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "http/handler.h"
@@ -66,7 +67,11 @@ class Server {
 // destroyed. Create it before run(); destroy it after run() returns.
 class ShutdownSignals {
  public:
-  ShutdownSignals(Server& server, std::chrono::milliseconds grace);
+  // `on_grace_expired`, if set, runs on the watcher thread when `grace` has
+  // passed after the signal (e.g. to interrupt backend operations of requests
+  // that are still waiting on Spark without writing).
+  ShutdownSignals(Server& server, std::chrono::milliseconds grace,
+                  std::function<void()> on_grace_expired = {});
   ~ShutdownSignals();
   ShutdownSignals(const ShutdownSignals&) = delete;
   ShutdownSignals& operator=(const ShutdownSignals&) = delete;

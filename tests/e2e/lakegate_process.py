@@ -9,7 +9,7 @@ import time
 import requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BINARY = os.path.join(ROOT, "build", "lakegate")
+BINARY = os.environ.get("LAKEGATE_BINARY", os.path.join(ROOT, "build", "lakegate"))
 
 
 def free_port():

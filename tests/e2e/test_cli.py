@@ -87,3 +87,29 @@ def test_sigterm_lets_in_flight_request_finish(testbed_env):
         raise AssertionError("server still accepting after SIGTERM")
     except requests.ConnectionError:
         pass
+
+
+def test_sigterm_interrupts_spark_work_after_the_grace_period(testbed_env, spark):
+    config = service_config(testbed_env["LAKEGATE_SPARK_CONNECT"]) + "http: {shutdown_grace_seconds: 1}\n"
+    server = LakegateProcess(config)
+    server.start()
+    outcome = {}
+
+    def endless_request():
+        try:
+            outcome["response"] = server.query("SELECT count(*) FROM range(0, 1000000000000, 1, 4)")
+        except requests.RequestException as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=endless_request)
+    thread.start()
+    time.sleep(1.5)
+    started = time.time()
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(30) == 0
+    assert time.time() - started < 15, "lakegate waited for Spark instead of interrupting it"
+    thread.join(30)
+    # The client got an error (status or closed connection), never a fake success.
+    assert "error" in outcome or outcome["response"].status_code >= 500
+    # Spark is not left running the query: a fresh query answers promptly.
+    assert spark.sql("SELECT 1 AS one").collect()[0][0] == 1
