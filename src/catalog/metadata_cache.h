@@ -23,11 +23,20 @@ struct TableEntry {
   bool is_delta = false;
 };
 
-// Resolves "t", "s.t" or "c.s.t" (parts may be back-quoted) with the service's
-// default catalog/schema. kBadRequest for malformed names, kNotFound when a
-// part is missing and the service has no default.
+// Resolves "t", "s.t" or "c.s.t" (parts may be back-quoted, "``" inside for a
+// backtick) with the service's default catalog (else "spark_catalog") and
+// schema (else "default"); see name_resolution.h. kBadRequest for an empty
+// part, bad quoting or more than three parts. Does not ask Spark.
 Result<TableName> resolve_table_name(std::string_view text, const config::ServiceConfig& service);
 
+// Every lookup runs small SQL statements (metadata_sql.h) and caches the
+// answer for `ttl` (0 = no caching); errors are never cached.
+//   catalogs()      SHOW CATALOGS + SET (configured spark.sql.catalog.* names)
+//   schemas(c)      SHOW SCHEMAS IN c               (404 for an unknown catalog)
+//   tables(c, s)    SHOW TABLE EXTENDED IN c.s LIKE '*' (else SHOW TABLES)
+//   describe(t)     DESCRIBE TABLE EXTENDED t, SELECT * FROM t LIMIT 0 (for
+//                   nullability), SHOW TBLPROPERTIES t
+//   delta_version   DESCRIBE HISTORY t LIMIT 1 (never cached)
 class MetadataCache {
  public:
   MetadataCache(backend::Backend& backend, const config::ServiceConfig& service,

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace lakegate::catalog {
@@ -38,14 +39,23 @@ struct TableSchema {
   TableName name;
   std::vector<Column> columns;  // in table order
   bool is_view = false;
-  bool is_delta = false;         // Delta table: writable, versioned, time travel
-  std::string provider;          // "delta", "iceberg", "parquet", ... ("" for views)
+  bool is_delta = false;  // Delta table: writable, versioned, time travel
+  std::string provider;   // "delta", "iceberg", "parquet", ... ("" for views)
   std::string comment;
   std::vector<std::string> partition_columns;
   std::map<std::string, std::string> properties;  // table properties (Delta's included)
+  // DESCRIBE's "# Detailed Table Information" rows in order (Type, Provider,
+  // Location, Owner, Created Time, ...), for _schema's "native".
+  std::vector<std::pair<std::string, std::string>> details;
 
   // Case-insensitive lookup (Spark resolves column names case-insensitively).
   const Column* find(std::string_view column_name) const;
+
+  // The columns that identify a record when a request gives no id_field
+  // (Spark has no primary keys): the comma-separated columns of table
+  // property `lakegate.id_field` (each must exist), else a column named `id`
+  // (any case), else none.
+  std::vector<std::string> default_id_fields() const;
 };
 
 }  // namespace lakegate::catalog

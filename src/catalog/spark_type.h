@@ -1,0 +1,63 @@
+// Spark's type text, as DESCRIBE prints it ("int", "decimal(10,2)",
+// "array<struct<a:int,b:string>>", "string collate UTF8_LCASE",
+// "interval day to second", ...), parsed into a tree. Used to map columns to
+// DreamFactory's simple types (_schema) and to JSON Schema (OpenAPI). Never
+// fails: text it cannot read (e.g. a struct DESCRIBE truncated with
+// "... N more fields") becomes kUnknown and keeps its text. Pure; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace lakegate::catalog {
+
+struct SparkType {
+  enum class Kind {
+    kUnknown,
+    kVoid,
+    kBoolean,
+    kTinyInt,
+    kSmallInt,
+    kInt,
+    kBigInt,
+    kFloat,
+    kDouble,
+    kDecimal,  // precision, scale
+    kString,   // also "string collate X"
+    kVarchar,  // length
+    kChar,     // length
+    kBinary,
+    kDate,
+    kTimestamp,     // with local time zone (rendered with an offset)
+    kTimestampNtz,  // without time zone
+    kYearMonthInterval,
+    kDayTimeInterval,
+    kCalendarInterval,
+    kArray,   // elements[0]
+    kMap,     // elements[0] key, elements[1] value
+    kStruct,  // fields
+    kVariant,
+  };
+
+  Kind kind = Kind::kUnknown;
+  std::string text;  // the type text this node was parsed from (trimmed)
+  int precision = 0;
+  int scale = 0;
+  int length = 0;
+  std::vector<SparkType> elements;
+  std::vector<std::pair<std::string, SparkType>> fields;
+
+  bool is_integer() const {
+    return kind == Kind::kTinyInt || kind == Kind::kSmallInt || kind == Kind::kInt ||
+           kind == Kind::kBigInt;
+  }
+  bool is_string() const {
+    return kind == Kind::kString || kind == Kind::kVarchar || kind == Kind::kChar;
+  }
+};
+
+SparkType parse_spark_type(std::string_view text);
+
+}  // namespace lakegate::catalog
