@@ -139,7 +139,8 @@ void write_schema(JsonWriter& json, const SparkType& type, bool nullable,
       open_schema(json, notes);
       write_type(json, "object", nullable);
       json.key("properties").begin_object();
-      for (const auto& [name, field_type] : type.fields) {
+      for (const auto& field_type : type.fields) {
+        const std::string& name = field_type.name;
         json.key(name);
         write_schema(json, field_type, true, nullptr);
       }

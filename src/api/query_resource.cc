@@ -2,6 +2,7 @@
 #include "api/query_request.h"
 #include "api/resources.h"
 #include "api/result_stream.h"
+#include "catalog/ddl_detection.h"
 
 namespace lakegate::api {
 
@@ -15,7 +16,12 @@ http::Response handle_query(const http::Request& request, Service& service,
   if (!format) return error_response(format.error());
   auto statement = parse_query_request(request.body);
   if (!statement) return error_response(statement.error());
-  return stream_statement(service, std::move(*statement), *format);
+  // DDL (CREATE, DROP, ALTER, …) changes what the metadata cache holds.
+  std::function<void()> on_complete;
+  if (catalog::changes_metadata(statement->sql)) {
+    on_complete = [&service] { service.metadata->invalidate(); };
+  }
+  return stream_statement(service, std::move(*statement), *format, std::move(on_complete));
 }
 
 }  // namespace lakegate::api

@@ -28,6 +28,7 @@ const char* content_type(OutputFormat format) {
   switch (format) {
     case OutputFormat::kNdjson: return "application/x-ndjson";
     case OutputFormat::kCsv: return "text/csv; charset=utf-8";
+    case OutputFormat::kArrow: return "application/vnd.apache.arrow.stream";
     case OutputFormat::kJson: break;
   }
   return "application/json";
@@ -44,7 +45,9 @@ Result<OutputFormat> choose_format(const http::Request& request) {
     if (*format == "json") return OutputFormat::kJson;
     if (*format == "ndjson") return OutputFormat::kNdjson;
     if (*format == "csv") return OutputFormat::kCsv;
-    return Error(ErrorCode::kBadRequest, "unknown format \"" + *format + "\"; use json, ndjson or csv");
+    if (*format == "arrow") return OutputFormat::kArrow;
+    return Error(ErrorCode::kBadRequest,
+                 "unknown format \"" + *format + "\"; use json, ndjson, csv or arrow");
   }
   const std::string* accept = request.header("accept");
   if (accept == nullptr || accept->empty()) return OutputFormat::kJson;
@@ -53,24 +56,29 @@ Result<OutputFormat> choose_format(const http::Request& request) {
     return OutputFormat::kNdjson;
   }
   if (accepts(*accept, "text/csv")) return OutputFormat::kCsv;
+  if (accepts(*accept, "application/vnd.apache.arrow.stream")) return OutputFormat::kArrow;
   if (accepts(*accept, "*/*") || accepts(*accept, "application/*")) return OutputFormat::kJson;
   return Error(ErrorCode::kNotAcceptable,
-               "cannot produce " + *accept + "; use application/json, application/x-ndjson or text/csv");
+               "cannot produce " + *accept +
+                   "; use application/json, application/x-ndjson, text/csv or "
+                   "application/vnd.apache.arrow.stream");
 }
 
-http::Response stream_statement(Service& service, backend::Statement statement,
-                                OutputFormat format) {
+http::Response stream_statement(Service& service, backend::Statement statement, OutputFormat format,
+                                std::function<void()> on_complete) {
   const auto deadline =
       backend::CancelToken::Clock::now() + std::chrono::seconds(service.config.timeout_seconds);
   http::Response response;
   response.status = 200;
   response.headers.emplace_back("Content-Type", content_type(format));
-  response.producer = [&service, statement = std::move(statement), format,
-                       deadline](util::ByteSink& out) -> http::StreamEnd {
+  response.producer = [&service, statement = std::move(statement), format, deadline,
+                       on_complete =
+                           std::move(on_complete)](util::ByteSink& out) -> http::StreamEnd {
     TrackingSink tracking(out);
     auto writer = format::make_writer(format, tracking);
     backend::CancelToken cancel(deadline);
     auto summary = service.backend->execute(statement, *writer, cancel);
+    if (on_complete) on_complete();
     if (!summary) {
       if (!tracking.wrote()) {
         const Error& error = summary.error();

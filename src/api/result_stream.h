@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 
 #include "api/service_registry.h"
 #include "backend/backend.h"
@@ -21,7 +22,10 @@ using format::OutputFormat;
 Result<OutputFormat> choose_format(const http::Request& request);
 
 // A streamed response running `statement` on `service` within its timeout.
-http::Response stream_statement(Service& service, backend::Statement statement,
-                                OutputFormat format);
+// `on_complete`, when set, runs once the backend has finished the statement
+// (successfully or not, before the body is finished), e.g. to drop the
+// metadata cache after DDL.
+http::Response stream_statement(Service& service, backend::Statement statement, OutputFormat format,
+                                std::function<void()> on_complete = {});
 
 }  // namespace lakegate::api

@@ -193,7 +193,8 @@ class TypeReader {
       auto field_type = parse_type();
       if (!field_type) return false;
       skip_field_options();
-      type.fields.emplace_back(std::move(*name), std::move(*field_type));
+      field_type->name = std::move(*name);
+      type.fields.push_back(std::move(*field_type));
       if (consume('>')) return true;
       if (!consume(',')) return false;
     }

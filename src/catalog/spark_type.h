@@ -47,7 +47,8 @@ struct SparkType {
   int scale = 0;
   int length = 0;
   std::vector<SparkType> elements;
-  std::vector<std::pair<std::string, SparkType>> fields;
+  std::vector<SparkType> fields;  // struct fields; each carries its `name`
+  std::string name;                // the field name when this node is a struct field
 
   bool is_integer() const {
     return kind == Kind::kTinyInt || kind == Kind::kSmallInt || kind == Kind::kInt ||

@@ -1,5 +1,6 @@
 #include "format/result_writer.h"
 
+#include "format/arrow_ipc_writer.h"
 #include "format/csv_writer.h"
 #include "format/json_envelope_writer.h"
 #include "format/ndjson_writer.h"
@@ -35,6 +36,11 @@ bool ResultWriter::write_buffer() {
 bool ResultWriter::on_batch(const arrow::RecordBatch& batch) {
   if (finished_ || !start()) return false;
   if (batch.columns.size() != schema_.fields.size()) return false;
+  if (renders_batches()) {
+    append_batch(buffer_, batch);
+    rows_ += batch.num_rows;
+    return buffer_.size() < options_.chunk_bytes || write_buffer();
+  }
   for (int64_t row = 0; row < batch.num_rows; ++row) {
     append_row(buffer_, batch, row);
     ++rows_;
@@ -58,6 +64,8 @@ std::unique_ptr<ResultWriter> make_writer(OutputFormat format, util::ByteSink& s
       return std::make_unique<NdjsonWriter>(sink, options);
     case OutputFormat::kCsv:
       return std::make_unique<CsvWriter>(sink, options);
+    case OutputFormat::kArrow:
+      return std::make_unique<ArrowIpcWriter>(sink, options);
     case OutputFormat::kJson:
       break;
   }

@@ -1,4 +1,5 @@
-// Base of lakegate's streaming result writers (JSON envelope, NDJSON, CSV):
+// Base of lakegate's streaming result writers (JSON envelope, NDJSON, CSV,
+// Arrow IPC stream):
 // a backend::BatchSink that renders rows into one reusable buffer and hands
 // it to a util::ByteSink in chunks of about `chunk_bytes`. Nothing reaches
 // the sink before the first batch (or finish()), because the HTTP layer
@@ -51,6 +52,10 @@ class ResultWriter : public backend::BatchSink {
   virtual void append_row(TextBuffer& out, const arrow::RecordBatch& batch, int64_t row) = 0;
   // Appends what follows the last row.
   virtual void end(TextBuffer& out) = 0;
+  // Binary formats (Arrow IPC) encode whole batches: when this returns true,
+  // on_batch() calls append_batch() once per batch instead of append_row().
+  virtual bool renders_batches() const { return false; }
+  virtual void append_batch(TextBuffer& /*out*/, const arrow::RecordBatch& /*batch*/) {}
 
   const arrow::Schema& schema() const { return schema_; }
 
@@ -68,7 +73,7 @@ class ResultWriter : public backend::BatchSink {
   bool failed_ = false;
 };
 
-enum class OutputFormat { kJson, kNdjson, kCsv };
+enum class OutputFormat { kJson, kNdjson, kCsv, kArrow };
 
 // A writer of `format` (JSON = the envelope with default options).
 std::unique_ptr<ResultWriter> make_writer(OutputFormat format, util::ByteSink& sink,

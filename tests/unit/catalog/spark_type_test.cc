@@ -61,10 +61,10 @@ TEST(ParseSparkType, Nested) {
   const SparkType& record = array.elements[0];
   ASSERT_EQ(record.kind, Kind::kStruct);
   ASSERT_EQ(record.fields.size(), 2u);
-  EXPECT_EQ(record.fields[0].first, "a");
-  EXPECT_EQ(record.fields[1].first, "b c");
-  EXPECT_EQ(record.fields[1].second.scale, 1);
-  EXPECT_EQ(record.fields[1].second.text, "decimal(5,1)");
+  EXPECT_EQ(record.fields[0].name, "a");
+  EXPECT_EQ(record.fields[1].name, "b c");
+  EXPECT_EQ(record.fields[1].scale, 1);
+  EXPECT_EQ(record.fields[1].text, "decimal(5,1)");
   EXPECT_EQ(parse_spark_type("struct<>").kind, Kind::kStruct);
   EXPECT_EQ(parse_spark_type("struct<a:int NOT NULL COMMENT 'x, y',b:string>").fields.size(), 2u);
 }

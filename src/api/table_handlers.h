@@ -1,0 +1,50 @@
+// The stages of a _table request after option parsing (table_resource.cc
+// dispatches): reads (table_read.cc) and writes (table_write.cc) of one
+// resolved table, and the table listing. Shared helpers for rendering ids
+// and DreamFactory-shaped results live here too.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/service_registry.h"
+#include "api/table_request_parser.h"
+#include "catalog/table_schema.h"
+#include "http/handler.h"
+
+namespace lakegate::api {
+
+// A table named by the URL, resolved and described by the metadata cache.
+struct TableTarget {
+  catalog::TableName name;
+  std::shared_ptr<const catalog::TableSchema> schema;
+};
+
+// GET /_table: tables of the service's default catalog.schema.
+http::Response list_tables(const http::Request& request, Service& service,
+                           const TableOptions& options);
+
+// GET/HEAD /_table/{name}[/{id}] (`id` null for the collection).
+http::Response read_table(const http::Request& request, Service& service, const TableTarget& target,
+                          TableOptions options, const std::string* id);
+
+// POST/PUT/PATCH/DELETE /_table/{name}[/{id}].
+http::Response write_table(const http::Request& request, Service& service,
+                           const TableTarget& target, TableOptions options, const std::string* id);
+
+// The id columns of a table: `requested` (id_field=…) if given, else the
+// table property lakegate.id_field (comma-separated), else a column named
+// "id" (any case); empty when none applies.
+std::vector<std::string> id_fields_of(const catalog::TableSchema& schema,
+                                      const std::vector<std::string>& requested);
+
+// JSON for an id given as text: a bare number when the column is numeric
+// and the text is a plain number, else a JSON string.
+std::string id_json(const catalog::TableSchema& schema, const std::string& column,
+                    const std::string& text);
+
+// The error as a DreamFactory error object (the inside of {"error":…}).
+std::string error_object(const Error& error);
+
+}  // namespace lakegate::api
