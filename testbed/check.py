@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Readiness probe of the test bed (used by scripts/testbed).
 
-    check.py --connect sc://127.0.0.1:15002 [--thrift-port 10000] [--timeout 60]
+    check.py --connect sc://127.0.0.1:15002 [--thrift-port 10000 ...] [--timeout 60]
              [--driver-pid PID] [--table nyctaxi.trips]
 
 Exits 0 once Spark Connect answers `SELECT 1` (and, if given, the Thrift port
@@ -38,7 +38,7 @@ def alive(pid) -> bool:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--connect", required=True)
-    ap.add_argument("--thrift-port", type=int)
+    ap.add_argument("--thrift-port", type=int, action="append", default=[])
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--driver-pid", type=int)
     ap.add_argument("--table", action="append", default=[])
@@ -46,7 +46,7 @@ def main() -> int:
 
     deadline = time.monotonic() + args.timeout
     connect_port = int(args.connect.rsplit(":", 1)[1].split("/")[0])
-    ports = [connect_port] + ([args.thrift_port] if args.thrift_port else [])
+    ports = [connect_port] + args.thrift_port
 
     # Cheap part first: wait for the listening sockets, so the Connect client's
     # own retry/backoff never hides a dead driver.

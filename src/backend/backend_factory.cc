@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "backend/hive_thrift/hive_thrift_backend.h"
 #include "backend/spark_connect/spark_connect_backend.h"
 
 namespace lakegate::backend {
@@ -87,7 +88,9 @@ Result<std::unique_ptr<Backend>> make_backend(const config::ServiceConfig& confi
     if (!backend) return backend.error();
     return std::unique_ptr<Backend>(std::move(*backend));
   }
-  return Error(ErrorCode::kBadConfig, "protocol " + *protocol + " is not available yet");
+  auto backend = hive_thrift::HiveThriftBackend::create(config, *protocol);
+  if (!backend) return backend.error();
+  return std::unique_ptr<Backend>(std::move(*backend));
 }
 
 }  // namespace lakegate::backend

@@ -25,8 +25,8 @@ inline constexpr const char* kProtocolThrift = "thrift";
 // test-connection`); it never contains secrets.
 Result<std::string> select_protocol(const config::ServiceConfig& config, std::string* reason);
 
-// Builds the backend for `config`. Protocols without an implementation yet
-// return kBadConfig "protocol X is not available yet".
+// Builds the backend for `config`: spark_connect/ for Spark Connect,
+// hive_thrift/ for sql_warehouse and thrift.
 Result<std::unique_ptr<Backend>> make_backend(const config::ServiceConfig& config);
 
 }  // namespace lakegate::backend

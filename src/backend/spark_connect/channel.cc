@@ -6,6 +6,8 @@
 namespace lakegate::backend::spark_connect {
 namespace {
 
+constexpr int kStreamWindowBytes = 8 << 20;  // HTTP/2 per-stream receive window
+
 // Java gRPC servers (Spark's included) refuse client pings more often than
 // every 5 minutes by default and close the connection after repeated ones,
 // so keepalive stays above that.
@@ -50,6 +52,11 @@ Result<std::shared_ptr<grpc::Channel>> make_channel(const Endpoint& endpoint) {
   arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 500);
   arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 500);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kMaxReconnectBackoffMs);
+  // Bounded memory: a fixed HTTP/2 receive window instead of gRPC's automatic
+  // growth (BDP probing), so Spark cannot push tens of MB ahead of a slow
+  // HTTP client; a window of a few batches keeps throughput on loopback.
+  arguments.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  arguments.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
   arguments.SetUserAgentPrefix(endpoint.user_agent.empty() ? "lakegate" : endpoint.user_agent);
   return grpc::CreateCustomChannel(endpoint.target(), credentials, arguments);
 }

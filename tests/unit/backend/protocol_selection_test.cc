@@ -74,14 +74,19 @@ TEST(SelectProtocol, UnknownExplicitProtocolIsBadConfig) {
   EXPECT_EQ(protocol.error().code, ErrorCode::kBadConfig);
 }
 
-TEST(MakeBackend, OtherProtocolsAreNotAvailableYet) {
-  for (Case c : {Case{"thrift://h:10000", "", "", "", "", ""},
+TEST(MakeBackend, ThriftProtocolsAreCreatedWithoutConnecting) {
+  // hive_thrift/: the Spark Thrift Server and SQL Warehouses.
+  for (Case c : {Case{"thrift://127.0.0.1:1", "", "", "", "", ""},
                  Case{"https://adb.net", "/sql/1.0/warehouses/abc", "", "", "", ""}}) {
     auto backend = make_backend(make_config(c));
-    ASSERT_FALSE(backend.ok());
-    EXPECT_EQ(backend.error().code, ErrorCode::kBadConfig);
-    EXPECT_NE(backend.error().message.find("not available yet"), std::string::npos);
+    ASSERT_TRUE(backend.ok()) << backend.error().message;
   }
+  auto no_token = make_config(Case{"https://adb.net", "/sql/1.0/warehouses/abc", "", "", "", ""});
+  no_token.access_token.clear();  // a warehouse needs its token
+  auto backend = make_backend(no_token);
+  ASSERT_FALSE(backend.ok());
+  EXPECT_EQ(backend.error().code, ErrorCode::kBadConfig);
+  EXPECT_NE(backend.error().message.find("access_token"), std::string::npos);
 }
 
 TEST(MakeBackend, SparkConnectIsCreatedWithoutConnecting) {
