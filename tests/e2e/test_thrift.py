@@ -237,7 +237,7 @@ services:
         killer = threading.Timer(3.0, private_thrift.kill)
         killer.start()
         started = time.time()
-        response = post(lakegate, "private", "SELECT sum(id) AS s FROM range(0, 100000000000)")
+        response = post(lakegate, "private", "SELECT sum(id % 7) AS s FROM range(0, 1000000000000, 1, 64)")
         killer.join()
         error = error_of(response, 503)
         assert "Thrift server" in error["message"]
