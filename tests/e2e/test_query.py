@@ -100,7 +100,7 @@ class Service:
 def service(request, lakegate, testbed_env):
     missing = [key for key in BACKENDS[request.param] if key not in testbed_env]
     if missing:
-        pytest.skip(f"the running test bed predates {missing}: run scripts/testbed start")
+        pytest.fail(f"the running test bed predates {missing}: run scripts/testbed start")
     return Service(lakegate, request.param)
 
 

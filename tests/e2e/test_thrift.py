@@ -29,7 +29,7 @@ REPO = lakegate_process.ROOT
 def need(testbed_env, *keys):
     missing = [key for key in keys if key not in testbed_env]
     if missing:
-        pytest.skip(f"the running test bed predates {missing}: run scripts/testbed start")
+        pytest.fail(f"the running test bed predates {missing}: run scripts/testbed start")
 
 
 def error_of(response, status):

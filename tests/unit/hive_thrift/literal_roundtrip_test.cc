@@ -132,7 +132,7 @@ class ThriftRoundTrip : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(ThriftRoundTrip, TransportAnswers) {
   auto backend = backend_for(GetParam());
-  if (!backend) GTEST_SKIP() << GetParam() << " not set";
+  ASSERT_TRUE(backend) << GetParam() << " not set: run scripts/testbed start";
   auto info = backend->test();
   ASSERT_TRUE(info) << info.error().message;
   EXPECT_FALSE(info->server_version.empty());
@@ -141,7 +141,7 @@ TEST_P(ThriftRoundTrip, TransportAnswers) {
 
 TEST_P(ThriftRoundTrip, RandomStringsComeBackUnchanged) {
   auto backend = backend_for(GetParam());
-  if (!backend) GTEST_SKIP() << GetParam() << " not set";
+  ASSERT_TRUE(backend) << GetParam() << " not set: run scripts/testbed start";
   std::mt19937_64 random(20261127);
   int checked = 0;
   for (int round = 0; round < 10; ++round) {
@@ -163,7 +163,7 @@ TEST_P(ThriftRoundTrip, RandomStringsComeBackUnchanged) {
 
 TEST_P(ThriftRoundTrip, NumbersAndBinariesComeBackUnchanged) {
   auto backend = backend_for(GetParam());
-  if (!backend) GTEST_SKIP() << GetParam() << " not set";
+  ASSERT_TRUE(backend) << GetParam() << " not set: run scripts/testbed start";
   std::mt19937_64 random(7);
   // Doubles: random bit patterns (finite), extremes, negative zero.
   std::vector<double> doubles = {0.0, -0.0, 1.5e300, -1.7976931348623157e308, 4.9e-324, 0.1, 1e-7};
@@ -223,7 +223,7 @@ TEST_P(ThriftRoundTrip, NumbersAndBinariesComeBackUnchanged) {
 
 TEST_P(ThriftRoundTrip, BoundParametersAreLiterals) {
   auto backend = backend_for(GetParam());
-  if (!backend) GTEST_SKIP() << GetParam() << " not set";
+  ASSERT_TRUE(backend) << GetParam() << " not set: run scripts/testbed start";
   testing::JsonSink sink;
   CancelToken cancel(CancelToken::Clock::now() + std::chrono::seconds(60));
   Statement statement{"SELECT ? AS s, ? AS i, ? AS d, ? AS b, ? AS n, '?' AS q -- ?\n", {}, {}};
