@@ -32,6 +32,15 @@ import harness as h  # noqa: E402
 import report  # noqa: E402
 
 SMALL_SQL = "SELECT * FROM nyctaxi.trips WHERE passenger_count = ? LIMIT 10"
+# (d) the same small query through lakegate's `thrift` service and through pyhive.
+HS2_SQL = "SELECT * FROM nyctaxi.trips WHERE passenger_count = %(p)s LIMIT 10"  # pyhive's paramstyle
+# (e) a filtered, ordered, paginated _table read and its direct Spark Connect twin.
+TABLE_FILTER = "passenger_count = 2 AND trip_distance > 3"
+TABLE_ORDER = "fare_amount desc, tpep_pickup_datetime"
+TABLE_LIMIT, TABLE_OFFSET = 20, 40
+TABLE_SQL = ("SELECT * FROM nyctaxi.trips WHERE passenger_count = :pc AND trip_distance > :td "
+             "ORDER BY fare_amount DESC, tpep_pickup_datetime LIMIT 20 OFFSET 40")
+EXPORT_ACCEPT = {"ndjson": "application/x-ndjson", "csv": "text/csv", "arrow": "application/vnd.apache.arrow.stream"}
 SMALL_ROWS = 10
 TABLE_1M = "nyctaxi.trips_1m"
 SQL_1M = f"SELECT * FROM {TABLE_1M}"
@@ -81,6 +90,7 @@ class Bench:
         self.out = os.path.join(self.root, "bench", "out")
         os.makedirs(self.out, exist_ok=True)
         self.spark_url = os.environ["LAKEGATE_SPARK_CONNECT"]
+        self.thrift_url = os.environ.get("LAKEGATE_THRIFT_HTTP", "")
         self.binary = args.lakegate
         self.pid_file = os.environ.get("BENCH_PID_FILE", os.path.join(self.out, "lakegate.pids"))
         self.deadline = h.Deadline(args.max_seconds)
@@ -96,8 +106,9 @@ class Bench:
         self.log(f"ERROR in {where}: {msg}")
         self.results["errors"].append(f"{where}: {msg}")
 
-    def lakegate(self, tag: str) -> h.Lakegate:
-        lg = h.Lakegate(self.binary, self.spark_url, self.out, tag, self.pid_file).start()
+    def lakegate(self, tag: str, thrift: bool = False) -> h.Lakegate:
+        lg = h.Lakegate(self.binary, self.spark_url, self.out, tag, self.pid_file,
+                        thrift_url=self.thrift_url if thrift else "").start()
         self.lakegates.append(lg)
         self.log(f"lakegate {tag}: pid {lg.pid} on 127.0.0.1:{lg.port}")
         return lg
@@ -239,7 +250,7 @@ class Bench:
                         lat_ps.append(total)
                         lat_ps_collect.append(collect_only)
             order_log.append("AB" if first_lakegate else "BA")
-        lakegate_cpu_ms = (lg.cpu_seconds() - cpu0) * 1000 / max(1, len(lat_lg))
+        lakegate_cpu_ms = (lg.cpu_seconds() - cpu0) * 1000 / max(1, len(lat_lg) + a.table_warmup)  # warm-up included
         client.close()
         with open(os.path.join(self.out, "small_latency.csv"), "w", newline="") as f:
             w = csv.writer(f)
@@ -295,10 +306,14 @@ class Bench:
 
     # ------------------------------------------------------------ (c)
 
-    def stream_run(self, lg: h.Lakegate, sql: str, expected: int, label: str, timeline: str = "") -> dict:
+    def stream_run(self, lg: h.Lakegate, sql, expected: int, label: str, timeline: str = "",
+                   path: str = h.QUERY_PATH, accept: str = "application/json") -> dict:
+        """`sql` is a SQL text (POSTed), a request body dict (POSTed) or None (GET `path`)."""
+        body = {"sql": sql} if isinstance(sql, str) else sql
         cpu0, spark0 = lg.cpu_seconds(), self.spark_cpu()
         with h.RssSampler(lg.pid) as rss:
-            r = h.stream_query(lg.port, {"sql": sql}, timeout=max(60.0, self.deadline.left()))
+            r = h.stream_query(lg.port, body, accept=accept, timeout=max(60.0, self.deadline.left()), path=path,
+                               arrow_file=os.path.join(self.out, f"tmp-{lg.tag}.arrows"))
         cpu1, spark1 = lg.cpu_seconds(), self.spark_cpu()
         if timeline:
             with open(os.path.join(self.out, timeline), "w") as f:
@@ -307,13 +322,15 @@ class Bench:
             raise h.BenchError(f"{label}: HTTP {r.status}: {r.error_body[-300:]!r}")
         if not r.complete:
             raise h.BenchError(f"{label}: stream ended without its final chunk after {r.body_bytes} bytes")
-        if r.rows_counted != expected or r.row_count_field != expected:
+        json_envelope = accept == "application/json"
+        if r.rows_counted != expected or (json_envelope and r.row_count_field != expected):
             raise h.BenchError(
                 f"{label}: counted {r.rows_counted} rows, row_count field {r.row_count_field}, expected {expected}"
             )
         cpu = cpu1 - cpu0
         out = {
             "rows": r.rows_counted,
+            "content_type": r.content_type,
             "bytes": r.body_bytes,
             "chunks": r.chunks,
             "wall_s": r.wall_s,
@@ -397,16 +414,243 @@ class Bench:
                 continue
             res["peers"][mode] = self.peer(mode)
 
+    # ------------------------------------------------------------ shared
+
+    def abba(self, fa, fb, n: int, block: int, warmup: int, reserve: float, tag: str) -> tuple[list, list, int]:
+        """Runs fa/fb `warmup` times each, then n each in blocks of `block`,
+        alternating which client goes first (ABBA…). fa/fb take the request
+        index and return seconds."""
+        for i in range(warmup):
+            fa(i)
+            fb(i)
+        la, lb, blocks = [], [], -(-n // block)
+        done = 0
+        for b in range(blocks):
+            if self.deadline.expired(reserve=reserve):
+                self.results["notes"].append(f"{tag} stopped early by the time budget after {b} blocks.")
+                break
+            idx = [b * block + k for k in range(block)]
+            for which in ((0, 1) if b % 2 == 0 else (1, 0)):
+                for i in idx:
+                    (la if which == 0 else lb).append((fa if which == 0 else fb)(i))
+            done += 1
+        return la, lb, done
+
+    # ------------------------------------------------------------ (d) thrift
+
+    def hs2_connect(self):
+        """pyhive over Thrift HTTP to the same HiveServer2 lakegate's `thrift` service uses."""
+        import base64
+
+        from pyhive import hive
+        from thrift.transport import THttpClient
+
+        transport = THttpClient.THttpClient(self.thrift_url)
+        transport.setCustomHeaders({"Authorization": "Basic " + base64.b64encode(b"bench:bench").decode()})
+        return hive.connect(thrift_transport=transport)
+
+    def bench_thrift(self) -> None:
+        a = self.args
+        if not self.thrift_url:
+            raise h.BenchError("LAKEGATE_THRIFT_HTTP is not set in .testbed/env")
+        lg = self.lakegate("thrift", thrift=True)
+        client = h.KeepAliveClient(lg.port, path="/api/v2/thrift/_query")
+        res: dict = {"sql": SMALL_SQL, "thrift_url": self.thrift_url, "warmup": a.thrift_warmup, "block": a.block}
+        self.results["thrift"] = res
+
+        def via_lakegate(i: int) -> float:
+            t0 = time.perf_counter()
+            doc = client.query(json.dumps({"sql": SMALL_SQL, "params": [i % 6 + 1]}).encode())
+            t1 = time.perf_counter()
+            if len(doc["resource"]) != SMALL_ROWS or doc.get("row_count") != SMALL_ROWS:
+                raise h.BenchError(f"lakegate thrift returned {len(doc['resource'])} rows, expected {SMALL_ROWS}")
+            return t1 - t0
+
+        peer = None
+        try:
+            import pyhive  # noqa: F401
+            import thrift  # noqa: F401
+            from importlib.metadata import version
+
+            res["peer_client"] = f"pyhive {version('pyhive')}, thrift {version('thrift')} (THttpClient)"
+            conn = self.hs2_connect()
+            cursor = conn.cursor()
+
+            def peer(i: int) -> float:
+                t0 = time.perf_counter()
+                cursor.execute(HS2_SQL, {"p": i % 6 + 1})
+                rows = cursor.fetchall()
+                names = [d[0] for d in cursor.description]
+                json.dumps([dict(zip(names, r)) for r in rows], default=str)
+                t1 = time.perf_counter()
+                if len(rows) != SMALL_ROWS:
+                    raise h.BenchError(f"pyhive returned {len(rows)} rows, expected {SMALL_ROWS}")
+                return t1 - t0
+        except ImportError as e:
+            self.results["notes"].append(f"(d) no Python HiveServer2 client ({e}); lakegate's Thrift path measured alone.")
+
+        cpu0 = lg.cpu_seconds()
+        if peer is not None:
+            lat_lg, lat_peer, blocks = self.abba(via_lakegate, peer, a.thrift_n, a.block, a.thrift_warmup,
+                                                 a.reserve_after_thrift, "(d)")
+            res["peer"] = h.summarize_ms(lat_peer)
+            try:
+                cursor.close()
+                conn.close()
+            except Exception:
+                pass
+        else:
+            for i in range(a.thrift_warmup):
+                via_lakegate(i)
+            lat_lg, lat_peer, blocks = [via_lakegate(i) for i in range(a.thrift_n)], [], 0
+        res["lakegate_cpu_ms_per_request"] = (lg.cpu_seconds() - cpu0) * 1000 / max(1, len(lat_lg) + a.thrift_warmup)
+        res["lakegate"] = h.summarize_ms(lat_lg)
+        res["blocks"] = blocks
+        client.close()
+        with open(os.path.join(self.out, "thrift_latency.csv"), "w") as f:
+            f.write("i,lakegate_thrift_s,pyhive_http_s\n")
+            for i, row in enumerate(zip(lat_lg, lat_peer or [None] * len(lat_lg))):
+                f.write(f"{i},{row[0]},{'' if row[1] is None else row[1]}\n")
+        msg = f"(d) lakegate thrift p50 {res['lakegate']['p50_ms']:.1f} ms p99 {res['lakegate']['p99_ms']:.1f}"
+        if "peer" in res:
+            msg += f" | pyhive p50 {res['peer']['p50_ms']:.1f} ms p99 {res['peer']['p99_ms']:.1f}"
+        self.log(msg)
+        lg.stop()
+        # 1 M rows through the Thrift path, fresh process (JSON envelope).
+        if a.thrift_fetch and not self.deadline.expired(reserve=a.reserve_before_thrift_fetch):
+            lg = self.lakegate("thrift-1m", thrift=True)
+            try:
+                idle = lg.hwm_kb()
+                r = self.stream_run(lg, SQL_1M, ROWS_1M, "(d) thrift 1M", timeline="rss-thrift-1m.csv",
+                                    path="/api/v2/thrift/_query")
+                r["idle_hwm_kb"], r["hwm_kb"] = idle, lg.hwm_kb()
+                res["fetch_1m"] = r
+            finally:
+                lg.stop()
+        elif a.thrift_fetch:
+            self.results["notes"].append("(d) the 1 M-row Thrift fetch was skipped: time budget.")
+
+    # ------------------------------------------------------------ (e) _table
+
+    def bench_table(self) -> None:
+        a = self.args
+        from urllib.parse import urlencode
+
+        lg = self.lakegate("table")
+        query = urlencode({"filter": TABLE_FILTER, "order": TABLE_ORDER, "limit": TABLE_LIMIT, "offset": TABLE_OFFSET})
+        path = f"/api/v2/spark/_table/nyctaxi.trips?{query}"
+        client = h.KeepAliveClient(lg.port)
+        spark = self.spark
+        args = {"pc": 2, "td": 3}
+
+        def via_lakegate(i: int) -> float:
+            t0 = time.perf_counter()
+            doc = client.query(None, method="GET", path=path)
+            t1 = time.perf_counter()
+            if len(doc["resource"]) != TABLE_LIMIT:
+                raise h.BenchError(f"_table returned {len(doc['resource'])} rows, expected {TABLE_LIMIT}")
+            return t1 - t0
+
+        def via_pyspark(i: int) -> float:
+            t0 = time.perf_counter()
+            rows = spark.sql(TABLE_SQL, args=args).collect()
+            json.dumps([r.asDict() for r in rows], default=str)
+            t1 = time.perf_counter()
+            if len(rows) != TABLE_LIMIT:
+                raise h.BenchError(f"pyspark returned {len(rows)} rows, expected {TABLE_LIMIT}")
+            return t1 - t0
+
+        # Same rows in the same order from both paths (first page only, compared as text).
+        doc = client.query(None, method="GET", path=path)
+        ps = [r.asDict() for r in spark.sql(TABLE_SQL, args=args).collect()]
+        same = [(d["fare_amount"], d["tpep_pickup_datetime"][:19]) for d in doc["resource"]] == \
+               [(float(r["fare_amount"]), r["tpep_pickup_datetime"].isoformat()[:19]) for r in ps]
+        cpu0 = lg.cpu_seconds()
+        lat_lg, lat_ps, blocks = self.abba(via_lakegate, via_pyspark, a.table_n, a.block, a.table_warmup,
+                                           a.reserve_after_table, "(e)")
+        cpu_ms = (lg.cpu_seconds() - cpu0) * 1000 / max(1, len(lat_lg) + a.table_warmup)  # warm-up included
+        client.close()
+        lg.stop()
+        with open(os.path.join(self.out, "table_latency.csv"), "w") as f:
+            f.write("i,lakegate_table_s,pyspark_s\n" + "".join(f"{i},{x},{y}\n" for i, (x, y) in enumerate(zip(lat_lg, lat_ps))))
+        self.results["table"] = {
+            "path": "/api/v2/spark/_table/nyctaxi.trips?" + query,
+            "sql": TABLE_SQL, "args": args, "warmup": a.table_warmup, "block": a.block, "blocks": blocks,
+            "same_rows": same, "lakegate": h.summarize_ms(lat_lg), "pyspark": h.summarize_ms(lat_ps),
+            "lakegate_cpu_ms_per_request": cpu_ms,
+        }
+        if not same:
+            self.results["notes"].append("(e) lakegate's _table page and pyspark's rows differ in (fare_amount, pickup) order.")
+        t = self.results["table"]
+        self.log(f"(e) _table p50 {t['lakegate']['p50_ms']:.1f} ms p99 {t['lakegate']['p99_ms']:.1f} | "
+                 f"pyspark p50 {t['pyspark']['p50_ms']:.1f} ms p99 {t['pyspark']['p99_ms']:.1f} | same rows {same}")
+
+    # ------------------------------------------------------------ (f) export formats
+
+    def bench_export(self) -> None:
+        a = self.args
+        res: dict = {}
+        self.results["export"] = res
+        sizes = [("1m", ROWS_1M)] + ([("big", a.export_big_rows)] if a.export_big_rows else [])
+        for size, rows in sizes:
+            for fmt in a.export_formats:
+                if self.deadline.expired(reserve=a.reserve_export.get(size, 30)):
+                    self.results["notes"].append(f"(f) {fmt} {rows:,} rows skipped: time budget.")
+                    continue
+                if size == "1m":
+                    path, body = f"/api/v2/spark/_table/{TABLE_1M}?limit={ROWS_1M}&format={fmt}", None
+                else:
+                    path, body = h.QUERY_PATH, {"sql": big_sql(rows)}
+                tag = f"export-{fmt}-{size}"
+                lg = self.lakegate(tag)
+                try:
+                    idle = lg.hwm_kb()
+                    r = self.stream_run(lg, body, rows, f"(f) {fmt} {rows / 1e6:g}M", timeline=f"rss-{tag}.csv",
+                                        path=path, accept=EXPORT_ACCEPT[fmt])
+                    r.update(format=fmt, via="GET _table" if body is None else "POST _query",
+                             idle_hwm_kb=idle, hwm_kb=lg.hwm_kb())
+                    res.setdefault(size, {})[fmt] = r
+                finally:
+                    lg.stop()
+
     # ------------------------------------------------------------ main
+
+    PARTS = {"small": "small", "bridge": "bridge", "stream": "stream", "thrift": "thrift", "table": "table",
+             "export": "export"}
+
+    def merge_previous(self) -> None:
+        """With --only, keep the other parts' sections from the previous bench/out/results.json
+        so RESULTS.md stays complete; each kept section is named in the notes with its date."""
+        if set(self.PARTS) <= self.args.only or not self.args.write_report:
+            return
+        try:
+            with open(os.path.join(self.out, "results.json")) as f:
+                prev = json.load(f)
+        except (OSError, ValueError):
+            return
+        kept = [p for p in self.PARTS if p not in self.args.only and p in prev]
+        for p in kept:
+            self.results[p] = prev[p]
+        if kept:
+            when = prev.get("env", {}).get("date", "?")
+            self.results["notes"].append(
+                f"Sections {', '.join(kept)} were not rerun (`--only {','.join(sorted(self.args.only))}`); "
+                f"they are kept from the run of {when} (`{prev.get('env', {}).get('command', '?')}`).")
 
     def run(self) -> int:
         phases = [("setup", self.setup)]
         if "small" in self.args.only:
             phases.append(("(a) small query latency", self.bench_small))
+        if "table" in self.args.only:
+            phases.append(("(e) _table GET", self.bench_table))
+        if "thrift" in self.args.only:
+            phases.append(("(d) Thrift path", self.bench_thrift))
         if "bridge" in self.args.only:
             phases.append(("(b) seed bridge", self.bench_bridge))
         if "stream" in self.args.only:
             phases.append(("(c) streaming", self.bench_stream))
+        if "export" in self.args.only:
+            phases.append(("(f) export formats", self.bench_export))
         try:
             for name, fn in phases:
                 self.log(f"--- {name} ({self.deadline.left():.0f}s left)")
@@ -426,6 +670,7 @@ class Bench:
                 except Exception:
                     pass
         self.results["elapsed_s"] = time.monotonic() - self.deadline.start
+        self.merge_previous()
         if "env" in self.results:
             self.results["env"]["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -452,7 +697,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--lakegate", default=os.environ.get("LAKEGATE_BIN", "build/lakegate"),
                    help="lakegate binary (default: $LAKEGATE_BIN, set by bench/run)")
-    p.add_argument("--max-seconds", type=float, default=570, help="time budget of the whole run")
+    p.add_argument("--max-seconds", type=float, default=780, help="time budget of the whole run")
     p.add_argument("--n", type=int, default=300, help="(a) measured requests per client")
     p.add_argument("--warmup", type=int, default=30, help="(a) warm-up requests per client")
     p.add_argument("--block", type=int, default=10, help="(a) requests per interleaved block")
@@ -462,19 +707,35 @@ def main() -> int:
     p.add_argument("--big-rows", type=int, default=10_000_000, help="(c) rows of the big run (0: skip)")
     p.add_argument("--peer-modes", default="pandas,arrow",
                    help="(c) pyspark peers, any of pandas,arrow,collect (collect is slow: ~1 min)")
-    p.add_argument("--only", default="small,bridge,stream")
+    p.add_argument("--thrift-n", type=int, default=40, help="(d) measured Thrift requests per client")
+    p.add_argument("--thrift-warmup", type=int, default=5)
+    p.add_argument("--no-thrift-fetch", dest="thrift_fetch", action="store_false",
+                   help="(d) skip the 1 M-row fetch through lakegate's Thrift service")
+    p.add_argument("--table-n", type=int, default=100, help="(e) measured _table requests per client")
+    p.add_argument("--table-warmup", type=int, default=10)
+    p.add_argument("--export-formats", default="ndjson,csv,arrow", help="(f) formats")
+    p.add_argument("--export-big-rows", type=int, default=10_000_000, help="(f) rows of the big export (0: skip)")
+    p.add_argument("--only", default="small,table,thrift,bridge,stream,export",
+                   help="parts to run: small,table,thrift,bridge,stream,export (others are kept from the "
+                        "previous bench/out/results.json in RESULTS.md)")
     p.add_argument("--no-report", dest="write_report", action="store_false",
                    help="do not overwrite bench/RESULTS.md")
     args = p.parse_args()
     args.passthrough = sys.argv[1:]
     args.only = set(args.only.split(","))
     args.peer_modes = [m for m in args.peer_modes.split(",") if m]
+    args.export_formats = [m for m in args.export_formats.split(",") if m]
     # Time kept back for the phases after each step (seconds).
-    args.reserve_after_small = 240
-    args.reserve_after_bridge = 180
-    args.reserve_after_stream = 150
-    args.reserve_before_big = 120
-    args.reserve_before_peer = {"pandas": 30, "arrow": 70, "collect": 120}
+    # Phases run in the order small, table, thrift, bridge, stream, export.
+    args.reserve_after_small = 540
+    args.reserve_after_table = 480
+    args.reserve_after_thrift = 420
+    args.reserve_before_thrift_fetch = 400
+    args.reserve_after_bridge = 380
+    args.reserve_after_stream = 300
+    args.reserve_before_big = 290
+    args.reserve_before_peer = {"pandas": 250, "arrow": 270, "collect": 330}
+    args.reserve_export = {"1m": 10, "big": 60}
     return Bench(args).run()
 
 

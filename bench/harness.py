@@ -96,6 +96,8 @@ class Lakegate:
     port: int = 0
     proc: subprocess.Popen | None = None
     log_path: str = ""
+    # Optional second service `thrift` (HiveServer2 Thrift, e.g. HTTP mode).
+    thrift_url: str = ""
 
     def start(self, ready_timeout: float = 90.0) -> "Lakegate":
         self.port = free_port()
@@ -108,7 +110,15 @@ class Lakegate:
                 "services:\n"
                 "  - name: spark\n"
                 "    type: spark\n"
-                f'    config: {{workspace_url: "{self.spark_url}", timeout: 600}}\n'
+                f'    config: {{workspace_url: "{self.spark_url}", catalog: spark_catalog, schema: nyctaxi, '
+                "timeout: 600, max_records: 10000000}\n"
+                + (
+                    "  - name: thrift\n"
+                    "    type: spark\n"
+                    f'    config: {{workspace_url: "{self.thrift_url}", catalog: spark_catalog, schema: nyctaxi, '
+                    "timeout: 600, max_records: 10000000}\n"
+                    if self.thrift_url else ""
+                )
             )
         self.log_path = os.path.join(self.out_dir, f"lakegate-{self.tag}.log")
         log = open(self.log_path, "wb")
@@ -186,16 +196,18 @@ class KeepAliveClient:
     Chosen over requests.Session to keep client-side overhead small; reconnects
     once if the server closed the idle connection."""
 
-    def __init__(self, port: int, timeout: float = 120):
+    def __init__(self, port: int, timeout: float = 120, path: str = QUERY_PATH):
         self.port = port
+        self.path = path
         self.timeout = timeout
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
 
-    def query(self, body: bytes) -> dict:
+    def query(self, body: bytes | None, method: str = "POST", path: str | None = None) -> dict:
         for attempt in (0, 1):
             try:
-                self.conn.request("POST", QUERY_PATH, body, self.headers)
+                self.conn.request(method, path or self.path, body,
+                                  self.headers if body is not None else {"Accept": "application/json"})
                 resp = self.conn.getresponse()
                 data = resp.read()
                 break
@@ -224,6 +236,8 @@ class StreamResult:
     tail: bytes = b""
     error_body: bytes = b""
     chunks: int = 0
+    content_type: str = ""
+    arrow_columns: int = 0
 
 
 class _Chunked:
@@ -270,7 +284,8 @@ class _Chunked:
                 self.state = "done"
 
 
-def stream_query(port: int, body: dict, accept: str = "application/json", timeout: float = 900) -> StreamResult:
+def stream_query(port: int, body: dict | None, accept: str = "application/json", timeout: float = 900,
+                 path: str = QUERY_PATH, arrow_file: str = "") -> StreamResult:
     """POSTs a query on a raw socket and consumes the response, discarding rows.
 
     Rows are counted without parsing: for the JSON envelope, every '{' in the
@@ -278,13 +293,23 @@ def stream_query(port: int, body: dict, accept: str = "application/json", timeou
     hold no '{', as in the nyctaxi schema); for NDJSON, every '\\n'. The reader
     checks the chunked framing ends with its final chunk (a truncated stream is
     an error) and reads "row_count" from the envelope's tail."""
-    payload = json.dumps(body).encode()
-    request = (
-        f"POST {QUERY_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-        f"Content-Type: application/json\r\nAccept: {accept}\r\n"
-        f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
-    ).encode() + payload
-    marker = b"\n" if "ndjson" in accept else b"{"
+    if body is None:  # GET `path` (e.g. /_table/...?format=...)
+        request = (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: {accept}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode()
+    else:
+        payload = json.dumps(body).encode()
+        request = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Content-Type: application/json\r\nAccept: {accept}\r\n"
+            f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
+        ).encode() + payload
+    # Rows are counted by a marker byte: '\n' per NDJSON/CSV line, '{' per JSON
+    # row; an Arrow stream is written to `arrow_file` and counted by pyarrow.
+    kind = "arrow" if "arrow" in accept else ("lines" if ("ndjson" in accept or "csv" in accept) else "json")
+    marker = b"\n" if kind == "lines" else b"{"
+    sink = open(arrow_file, "wb") if kind == "arrow" else None
     cpu0 = time.thread_time()
     t0 = time.perf_counter()
     sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
@@ -316,7 +341,10 @@ def stream_query(port: int, body: dict, accept: str = "application/json", timeou
             if counters["first"] is None:
                 counters["first"] = time.perf_counter()
             counters["bytes"] += end - start
-            counters["marks"] += b.count(marker, start, end)
+            if sink is not None:
+                sink.write(memoryview(b)[start:end])
+            else:
+                counters["marks"] += b.count(marker, start, end)
             if end - start >= 256:
                 tail[:] = b[end - 256 : end]
             else:
@@ -347,6 +375,8 @@ def stream_query(port: int, body: dict, accept: str = "application/json", timeou
         t1 = time.perf_counter()
     finally:
         sock.close()
+        if sink is not None:
+            sink.close()
     result.wall_s = t1 - t0
     result.client_cpu_s = time.thread_time() - cpu0
     result.ttfb_s = (counters["first"] or t1) - t0
@@ -360,8 +390,16 @@ def stream_query(port: int, body: dict, accept: str = "application/json", timeou
     if status != 200:
         result.error_body = result.tail
         return result
-    if "ndjson" in accept:
-        result.rows_counted = counters["marks"]
+    result.content_type = headers.get("content-type", "")
+    if kind == "arrow":
+        import pyarrow.ipc
+
+        with pyarrow.ipc.open_stream(arrow_file) as reader:
+            result.rows_counted = sum(batch.num_rows for batch in reader)
+            result.arrow_columns = len(reader.schema)
+        os.unlink(arrow_file)
+    elif kind == "lines":
+        result.rows_counted = counters["marks"] - (1 if "csv" in accept else 0)  # CSV: minus the header
     else:
         result.rows_counted = counters["marks"] - 1
         m = re.search(rb'"row_count"\s*:\s*(\d+)\s*}\s*$', result.tail)

@@ -12,6 +12,7 @@ import sys
 RATIO_TARGET = 1.10
 CPU_PER_M_TARGET = 0.30
 RSS_TARGET_MB = 100.0
+TABLE_DESC = {"filter": "passenger_count = 2 AND trip_distance > 3", "order": "fare_amount desc, tpep_pickup_datetime"}
 
 
 def _verdict(ok: bool | None) -> str:
@@ -20,6 +21,10 @@ def _verdict(ok: bool | None) -> str:
 
 def _mb(kb: float | None) -> str:
     return "—" if kb is None else f"{kb / 1024:.1f} MB"
+
+
+def _cmd(results: dict) -> str:
+    return (results.get("env", {}).get("command") or "bench/run").strip()
 
 
 def _f(x, fmt="{:.2f}") -> str:
@@ -35,6 +40,12 @@ def targets(results: dict) -> list[tuple[str, str, str, bool | None]]:
             ratio = small["lakegate"][f"{q}_ms"] / small["pyspark"][f"{q}_ms"]
             rows.append(("(a) small query", f"lakegate/pyspark {q}", f"{ratio:.3f} (≤ {RATIO_TARGET:.2f})",
                          ratio <= RATIO_TARGET))
+    for key, label, peer in (("table", "(e) _table GET", "pyspark"), ("thrift", "(d) Thrift query", "peer")):
+        t = results.get(key)
+        if t and t.get(peer) and t.get("lakegate"):
+            ratio = t["lakegate"]["p50_ms"] / t[peer]["p50_ms"]
+            other = "pyspark" if peer == "pyspark" else "pyhive"
+            rows.append((label, f"lakegate/{other} p50", f"{ratio:.3f} (≤ {RATIO_TARGET:.2f})", ratio <= RATIO_TARGET))
     stream = results.get("stream") or {}
     for key, name in (("1m", "(c) 1 M rows"), ("big", "(c) big result")):
         s = stream.get(key)
@@ -45,6 +56,13 @@ def targets(results: dict) -> list[tuple[str, str, str, bool | None]]:
         rows.append((label, "lakegate CPU s / M rows", f"{cpu:.3f} (≤ {CPU_PER_M_TARGET})", cpu <= CPU_PER_M_TARGET))
         mb = s["hwm_kb"] / 1024
         rows.append((label, "lakegate peak RSS (VmHWM)", f"{mb:.1f} MB (< {RSS_TARGET_MB:.0f} MB)", mb < RSS_TARGET_MB))
+    export = results.get("export") or {}
+    for size in ("1m", "big"):
+        for fmt, r in (export.get(size) or {}).items():
+            label = f"(f) {fmt} {r['rows'] / 1e6:g} M"
+            cpu, mb = r["cpu_s_per_m_rows"], r["hwm_kb"] / 1024
+            rows.append((label, "lakegate CPU s / M rows", f"{cpu:.3f} (≤ {CPU_PER_M_TARGET})", cpu <= CPU_PER_M_TARGET))
+            rows.append((label, "lakegate peak RSS (VmHWM)", f"{mb:.1f} MB (< {RSS_TARGET_MB:.0f} MB)", mb < RSS_TARGET_MB))
     return rows
 
 
@@ -61,6 +79,22 @@ def summary_table(results: dict) -> str:
         b = bridge["seed_bridge"]
         lines.append(f"(b) seed bridge ms   p50/p99 {b['p50_ms']:.0f}/{b['p99_ms']:.0f}"
                      + (f"   = {b['p50_ms'] / small['lakegate']['p50_ms']:.0f}x lakegate p50" if small else ""))
+    table, thrift = results.get("table"), results.get("thrift")
+    if table:
+        lines.append(f"(e) _table ms        lakegate p50/p99 {table['lakegate']['p50_ms']:.1f}/{table['lakegate']['p99_ms']:.1f}"
+                     f"   pyspark p50/p99 {table['pyspark']['p50_ms']:.1f}/{table['pyspark']['p99_ms']:.1f}")
+    if thrift:
+        line = f"(d) Thrift ms        lakegate p50/p99 {thrift['lakegate']['p50_ms']:.1f}/{thrift['lakegate']['p99_ms']:.1f}"
+        if thrift.get("peer"):
+            line += f"   pyhive p50/p99 {thrift['peer']['p50_ms']:.1f}/{thrift['peer']['p99_ms']:.1f}"
+        lines.append(line)
+        f1 = thrift.get("fetch_1m")
+        if f1:
+            lines.append(f"(d) Thrift 1 M rows  {f1['rows_per_s']:,.0f} rows/s, lakegate CPU {f1['cpu_s_per_m_rows']:.3f} s/M, wall {f1['wall_s']:.1f}s")
+    for size in ("1m", "big"):
+        for fmt, r in ((results.get("export") or {}).get(size) or {}).items():
+            lines.append(f"(f) {fmt:<6} {r['rows'] / 1e6:>4g} M     {r['rows_per_s']:>10,.0f} rows/s, CPU {r['cpu_s_per_m_rows']:.3f} s/M rows, "
+                         f"VmHWM {r['hwm_kb'] / 1024:.1f} MB, {r['bytes'] / 1e6:.0f} MB")
     peers = (results.get("stream") or {}).get("peers") or {}
     for mode, p in peers.items():
         lines.append(f"(c) pyspark peer {mode:<7} CPU {p['cpu_s']:.2f}s for {p['rows'] / 1e6:g} M rows, peak RSS {p['hwm_kb'] / 1024:.0f} MB, wall {p['wall_s']:.2f}s")
@@ -74,7 +108,11 @@ def render(results: dict) -> str:
     out = ["# lakegate benchmark results", ""]
     out.append("Produced by one command, `bench/run` (a report, not a test: it exits 0 on a MISS and "
                "non-zero only when something broke). Raw numbers of this run are in `bench/out/` "
-               "(`results.json`, `small_latency.csv`, `bridge_latency.csv`).")
+               "(`results.json`, `small_latency.csv`, `bridge_latency.csv`, `table_latency.csv`, `thrift_latency.csv`). "
+               "Parts: (a) small query, (b) seed bridge, (c) JSON streaming, (d) Thrift path, (e) `_table` GET, "
+               "(f) NDJSON/CSV/Arrow export; run a subset with `bench/run --only small,table,thrift,bridge,stream,export` "
+               "(sections not rerun are kept from the previous run and marked in the notes). The (d)/(e) ratio bound and "
+               "the (f) CPU/RSS bounds reuse the (a)/(c) targets as reference.")
     out.append("")
     out += ["## Run", "",
             "| | |", "|---|---|",
@@ -204,6 +242,80 @@ def render(results: dict) -> str:
                            f"{s['wall_s_median']:.2f} | — | {s['cpu_s_per_m_rows_median'] * s['rows'] / 1e6:.2f} | "
                            f"{s['cpu_s_per_m_rows_median']:.3f} | {_mb(s['hwm_kb'])} | {_mb(s['idle_hwm_kb'])} |")
         out.append("")
+
+    table = results.get("table")
+    if table:
+        lg, ps = table["lakegate"], table["pyspark"]
+        out += ["## (e) Filtered, ordered, paginated `_table` GET", "",
+                f"`GET {table['path']}` (i.e. `filter={TABLE_DESC['filter']}`, `order={TABLE_DESC['order']}`, "
+                "`limit=20&offset=40`) through lakegate's `spark` service (Spark Connect) vs the equivalent direct "
+                f"pyspark Connect query `spark.sql(\"{table['sql']}\", args={table['args']}).collect()` + `asDict()` + "
+                f"`json.dumps`. {lg['n']} requests per client after {table['warmup']} warm-up each, interleaved in ABBA blocks "
+                f"of {table['block']} as in (a); every response checked for 20 rows; the first page of both paths "
+                f"compared on (fare_amount, pickup time): {'identical' if table.get('same_rows') else '**different**'}.", "",
+                "| client | n | p50 ms | p90 ms | p99 ms | mean ms | min ms | max ms |",
+                "|---|---|---|---|---|---|---|---|"]
+        for name, x in (("lakegate `_table` GET (keep-alive, + `json.loads`)", lg),
+                        ("pyspark `spark.sql(…, args=…)` + dicts + JSON", ps)):
+            out.append(f"| {name} | {x['n']} | {x['p50_ms']:.2f} | {x['p90_ms']:.2f} | {x['p99_ms']:.2f} | "
+                       f"{x['mean_ms']:.2f} | {x['min_ms']:.2f} | {x['max_ms']:.2f} |")
+        out += ["", f"Ratio lakegate/pyspark: p50 **{lg['p50_ms'] / ps['p50_ms']:.3f}**, p99 **{lg['p99_ms'] / ps['p99_ms']:.3f}**; "
+                f"lakegate CPU per request {table['lakegate_cpu_ms_per_request']:.2f} ms (warm-up included).", "",
+                f"Command: `{_cmd(results)}`; this part alone: `bench/run --only table [--table-n N]`.", ""]
+
+    thrift = results.get("thrift")
+    if thrift:
+        lg, peer = thrift["lakegate"], thrift.get("peer")
+        out += ["## (d) Thrift path (HiveServer2 over HTTP)", "",
+                f"The (a) query `{thrift['sql']}` (parameter 1…6 in turn) through lakegate's `thrift` service "
+                f"(`workspace_url: {thrift['thrift_url']}`, the test bed's Spark Thrift Server in HTTP mode) vs "
+                + (f"a direct Python HiveServer2 client on the same server: {thrift.get('peer_client')}, "
+                   "`cursor.execute(q, {p})` + `fetchall()` + dicts + `json.dumps`. pyhive substitutes the parameter "
+                   "client-side; thrift's `THttpClient` opens a new TCP connection for every Thrift call. "
+                   if peer else "nothing (no Python HiveServer2 client available). ")
+                + f"{lg['n']} requests per client after {thrift['warmup']} warm-up each, ABBA blocks of {thrift['block']}.", "",
+                "| client | n | p50 ms | p90 ms | p99 ms | mean ms | min ms | max ms |",
+                "|---|---|---|---|---|---|---|---|"]
+        for name, x in (("lakegate `thrift` service (keep-alive, + `json.loads`)", lg), ("pyhive over Thrift HTTP", peer)):
+            if x:
+                out.append(f"| {name} | {x['n']} | {x['p50_ms']:.2f} | {x['p90_ms']:.2f} | {x['p99_ms']:.2f} | "
+                           f"{x['mean_ms']:.2f} | {x['min_ms']:.2f} | {x['max_ms']:.2f} |")
+        out.append("")
+        if peer:
+            out += [f"Ratio lakegate/pyhive: p50 **{lg['p50_ms'] / peer['p50_ms']:.3f}**, p99 **{lg['p99_ms'] / peer['p99_ms']:.3f}**; "
+                    f"lakegate CPU per request {thrift['lakegate_cpu_ms_per_request']:.2f} ms (warm-up included).", ""]
+        f1 = thrift.get("fetch_1m")
+        if f1:
+            out += [f"1 M rows through the Thrift path (`POST /api/v2/thrift/_query` `SELECT * FROM nyctaxi.trips_1m`, "
+                    "JSON envelope, fresh lakegate process, same raw-socket reader as (c)):", "",
+                    "| rows | JSON MB | wall s | rows/s | TTFB s | lakegate CPU s | CPU s / M rows | idle VmHWM | peak VmHWM |",
+                    "|---|---|---|---|---|---|---|---|---|",
+                    f"| {f1['rows']:,} | {f1['bytes'] / 1e6:.0f} | {f1['wall_s']:.2f} | {f1['rows_per_s']:,.0f} | {f1['ttfb_s']:.2f} | "
+                    f"{f1['lakegate_cpu_s']:.2f} | {f1['cpu_s_per_m_rows']:.3f} | {_mb(f1['idle_hwm_kb'])} | {_mb(f1['hwm_kb'])} |", ""]
+        out += [f"Command: `{_cmd(results)}`; this part alone: `bench/run --only thrift [--thrift-n N] [--no-thrift-fetch]`. "
+                "The pinned peer client is in `bench/requirements.txt` (installed into `.venv` by `bench/run` when missing).", ""]
+
+    export = results.get("export") or {}
+    if export:
+        out += ["## (f) Export formats: NDJSON, CSV, Arrow IPC", "",
+                "Each (format, size) runs on a **fresh** lakegate process, so its VmHWM is that run's peak. 1 M rows: "
+                f"`GET /api/v2/spark/_table/{'nyctaxi.trips_1m'}?limit=1000000&format=ndjson|csv|arrow`; 10 M rows: "
+                "`POST /api/v2/spark/_query` with the (c) generator query and `Accept: application/x-ndjson`, `text/csv` "
+                "or `application/vnd.apache.arrow.stream`. Same raw-socket reader as (c); rows verified by counting "
+                "lines (NDJSON; CSV minus its header) or, for Arrow, by writing the stream to a file and reading it with "
+                "`pyarrow.ipc.open_stream` (sum of batch rows). Spark was warmed by the earlier parts of the run.", "",
+                "| format | rows | via | MB | wall s | rows/s | MB/s | TTFB s | lakegate CPU s | CPU s / M rows | "
+                "client CPU s | Spark driver CPU s | idle VmHWM | max VmRSS before first byte | peak VmHWM |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for size in ("1m", "big"):
+            for fmt, r in (export.get(size) or {}).items():
+                out.append(f"| {fmt} | {r['rows']:,} | {r['via']} | {r['bytes'] / 1e6:.0f} | {r['wall_s']:.2f} | "
+                           f"{r['rows_per_s']:,.0f} | {r['mb_per_s']:.0f} | {r['ttfb_s']:.2f} | {r['lakegate_cpu_s']:.2f} | "
+                           f"{r['cpu_s_per_m_rows']:.3f} | {r['client_cpu_s']:.2f} | {_f(r['spark_cpu_s'])} | "
+                           f"{_mb(r['idle_hwm_kb'])} | {_mb(r.get('rss_max_before_first_byte_kb'))} | {_mb(r['hwm_kb'])} |")
+        out += ["", "The JSON envelope of the same sizes is in (c). RSS timelines: `bench/out/rss-export-*.csv`.", "",
+                f"Command: `{_cmd(results)}`; this part alone: `bench/run --only export "
+                "[--export-formats ndjson,csv,arrow] [--export-big-rows N]`.", ""]
 
     if results.get("analysis"):
         out += ["## Where lakegate's time goes", "", results["analysis"].strip(), ""]
