@@ -210,6 +210,15 @@ http::Response read_table(const http::Request& request, Service& service, const 
   }
   const int64_t limit = id != nullptr ? 1 : effective_limit(read.limit, service);
   read.limit = limit;
+  // Pages need a total order to be stable: without an explicit order (and
+  // without grouping), order by the table's id field(s) when it has them.
+  if (read.order.empty() && read.group.empty() && id == nullptr) {
+    for (const auto& field : read.id_fields) {
+      sql::OrderTerm term;
+      term.column = field;
+      read.order.push_back(std::move(term));
+    }
+  }
 
   PageFacts facts;
   facts.limit = limit;
