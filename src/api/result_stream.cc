@@ -8,22 +8,6 @@
 namespace lakegate::api {
 namespace {
 
-// Passes bytes through and remembers whether anything was sent yet.
-class TrackingSink final : public util::ByteSink {
- public:
-  explicit TrackingSink(util::ByteSink& out) : out_(out) {}
-  bool write(std::string_view bytes) override {
-    if (bytes.empty()) return true;
-    wrote_ = true;
-    return out_.write(bytes);
-  }
-  bool wrote() const { return wrote_; }
-
- private:
-  util::ByteSink& out_;
-  bool wrote_ = false;
-};
-
 const char* content_type(OutputFormat format) {
   switch (format) {
     case OutputFormat::kNdjson: return "application/x-ndjson";
@@ -74,23 +58,25 @@ http::Response stream_statement(Service& service, backend::Statement statement, 
   response.producer = [&service, statement = std::move(statement), format, deadline,
                        on_complete =
                            std::move(on_complete)](util::ByteSink& out) -> http::StreamEnd {
-    TrackingSink tracking(out);
+    util::FirstWriteSink tracking(out);
     auto writer = format::make_writer(format, tracking);
     backend::CancelToken cancel(deadline);
     auto summary = service.backend->execute(statement, *writer, cancel);
     if (on_complete) on_complete();
-    if (!summary) {
-      if (!tracking.wrote()) {
-        const Error& error = summary.error();
-        return http::StreamEnd{http::StreamEnd::Kind::kReplaced, http_status(error.code),
-                               http::error_envelope(error)};
-      }
-      return http::StreamEnd{http::StreamEnd::Kind::kAborted, 0, {}};
-    }
-    if (!writer->finish()) return http::StreamEnd{http::StreamEnd::Kind::kAborted, 0, {}};
-    return http::StreamEnd{http::StreamEnd::Kind::kComplete, 0, {}};
+    return stream_end(summary, tracking, *writer);
   };
   return response;
+}
+
+http::StreamEnd stream_end(const Result<backend::Summary>& summary,
+                           const util::FirstWriteSink& tracking, format::ResultWriter& writer) {
+  if (!summary) {
+    if (tracking.wrote()) return http::StreamEnd::aborted();
+    const Error& error = summary.error();
+    return http::StreamEnd::replaced(http_status(error.code), http::error_envelope(error));
+  }
+  if (!writer.finish()) return http::StreamEnd::aborted();
+  return http::StreamEnd::complete();
 }
 
 }  // namespace lakegate::api

@@ -28,4 +28,10 @@ Result<OutputFormat> choose_format(const http::Request& request);
 http::Response stream_statement(Service& service, backend::Statement statement, OutputFormat format,
                                 std::function<void()> on_complete = {});
 
+// How a streamed response ends once the backend returned `summary`: an error
+// before anything was written replaces the response with the error envelope;
+// one after the body started aborts the transfer; success finishes `writer`.
+http::StreamEnd stream_end(const Result<backend::Summary>& summary,
+                           const util::FirstWriteSink& tracking, format::ResultWriter& writer);
+
 }  // namespace lakegate::api

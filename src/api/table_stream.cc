@@ -2,29 +2,11 @@
 
 #include <memory>
 
+#include "api/result_stream.h"
 #include "format/json_envelope_writer.h"
 #include "http/error_envelope.h"
 
 namespace lakegate::api {
-namespace {
-
-// Passes bytes through and remembers whether anything was sent yet.
-class FirstWriteSink final : public util::ByteSink {
- public:
-  explicit FirstWriteSink(util::ByteSink& out) : out_(out) {}
-  bool write(std::string_view bytes) override {
-    if (bytes.empty()) return true;
-    wrote_ = true;
-    return out_.write(bytes);
-  }
-  bool wrote() const { return wrote_; }
-
- private:
-  util::ByteSink& out_;
-  bool wrote_ = false;
-};
-
-}  // namespace
 
 bool RowLimitSink::on_batch(const arrow::RecordBatch& batch) {
   if (limit_ < 0) {
@@ -70,7 +52,7 @@ http::Response stream_table(Service& service, TableStream stream) {
   stream.headers.clear();
   auto shared = std::make_shared<TableStream>(std::move(stream));
   response.producer = [&service, shared, deadline](util::ByteSink& out) -> http::StreamEnd {
-    FirstWriteSink tracking(out);
+    util::FirstWriteSink tracking(out);
     RowLimitSink* limiter = nullptr;
     std::unique_ptr<format::ResultWriter> writer;
     if (shared->format == format::OutputFormat::kJson) {
@@ -89,15 +71,7 @@ http::Response stream_table(Service& service, TableStream stream) {
     limiter = &limit_sink;
     backend::CancelToken cancel(deadline);
     auto summary = service.backend->execute(shared->statement, limit_sink, cancel);
-    if (!summary) {
-      if (!tracking.wrote()) {
-        const Error& error = summary.error();
-        return http::StreamEnd::replaced(http_status(error.code), http::error_envelope(error));
-      }
-      return http::StreamEnd::aborted();
-    }
-    if (!writer->finish()) return http::StreamEnd::aborted();
-    return http::StreamEnd::complete();
+    return stream_end(summary, tracking, *writer);
   };
   return response;
 }

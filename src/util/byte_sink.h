@@ -15,6 +15,23 @@ class ByteSink {
   virtual bool write(std::string_view bytes) = 0;
 };
 
+// Passes bytes through to another sink and remembers whether anything was
+// sent yet (the HTTP status is committed at the first write).
+class FirstWriteSink final : public ByteSink {
+ public:
+  explicit FirstWriteSink(ByteSink& out) : out_(out) {}
+  bool write(std::string_view bytes) override {
+    if (bytes.empty()) return true;
+    wrote_ = true;
+    return out_.write(bytes);
+  }
+  bool wrote() const { return wrote_; }
+
+ private:
+  ByteSink& out_;
+  bool wrote_ = false;
+};
+
 // Collects everything written (tests, small bodies).
 class StringSink final : public ByteSink {
  public:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "backend/spark_error_text.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -90,23 +91,7 @@ std::optional<SparkErrorInfo> decode_error_details(const grpc::Status& status) {
 }
 
 std::string error_class_from_message(std::string_view message) {
-  message = trim(message);
-  // Skip "pkg.SomeException: " prefixes some paths add before the class.
-  while (!message.empty() && message.front() != '[') {
-    size_t colon = message.find(": ");
-    if (colon == std::string_view::npos) return {};
-    std::string_view prefix = message.substr(0, colon);
-    if (prefix.find(' ') != std::string_view::npos) return {};
-    message = trim(message.substr(colon + 2));
-  }
-  if (message.empty()) return {};
-  size_t close = message.find(']');
-  if (close == std::string_view::npos || close == 1) return {};
-  std::string_view name = message.substr(1, close - 1);
-  bool valid = std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::isupper(c) || std::isdigit(c) || c == '_' || c == '.';
-  });
-  return valid ? std::string(name) : std::string();
+  return error_class_in_message(trim(message));
 }
 
 std::string trim_spark_message(std::string_view message) {
