@@ -40,16 +40,18 @@ bool split_api_path(const std::string& path, std::vector<std::string>& segments)
 
 http::Response Gateway::handle(const http::Request& request) {
   if (request.path == "/health" || request.path == "/health/") {
-    if (request.method != "GET" && request.method != "HEAD") return method_not_allowed(request, "GET");
-    return http::Response::json(200, std::string("{\"status\":\"ok\",\"version\":\"") +
-                                         LAKEGATE_VERSION + "\"}");
+    if (request.method != "GET" && request.method != "HEAD")
+      return method_not_allowed(request, "GET");
+    return http::Response::json(
+        200, std::string("{\"status\":\"ok\",\"version\":\"") + LAKEGATE_VERSION + "\"}");
   }
   std::vector<std::string> segments;
   if (!split_api_path(request.path, segments)) {
     return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
   }
   if (segments.empty()) {
-    if (request.method != "GET" && request.method != "HEAD") return method_not_allowed(request, "GET");
+    if (request.method != "GET" && request.method != "HEAD")
+      return method_not_allowed(request, "GET");
     return list_services();
   }
   if (segments.front() == "api_docs") {
@@ -58,9 +60,9 @@ http::Response Gateway::handle(const http::Request& request) {
   }
   Service* service = services_.find(segments.front());
   if (service == nullptr) {
-    return error_response(Error(ErrorCode::kNotFound,
-                                "Service \"" + segments.front() + "\" not found.")
-                              .with("service", segments.front()));
+    return error_response(
+        Error(ErrorCode::kNotFound, "Service \"" + segments.front() + "\" not found.")
+            .with("service", segments.front()));
   }
   segments.erase(segments.begin());
   return handle_service(request, *service, segments);
@@ -69,16 +71,17 @@ http::Response Gateway::handle(const http::Request& request) {
 http::Response Gateway::handle_service(const http::Request& request, Service& service,
                                        const std::vector<std::string>& resource) {
   if (resource.empty()) {
-    if (request.method != "GET" && request.method != "HEAD") return method_not_allowed(request, "GET");
+    if (request.method != "GET" && request.method != "HEAD")
+      return method_not_allowed(request, "GET");
     return http::Response::json(
         200,
         R"({"resource":[{"name":"_table"},{"name":"_query"},{"name":"_catalog"},{"name":"_schema"},{"name":"_spec"}]})");
   }
-  using Handler = http::Response (*)(const http::Request&, Service&,
-                                     const std::vector<std::string>&);
+  using Handler =
+      http::Response (*)(const http::Request&, Service&, const std::vector<std::string>&);
   static const std::pair<const char*, Handler> kResources[] = {
-      {"_query", handle_query},     {"_table", handle_table}, {"_catalog", handle_catalog},
-      {"_schema", handle_schema},   {"_spec", handle_spec},
+      {"_query", handle_query},   {"_table", handle_table}, {"_catalog", handle_catalog},
+      {"_schema", handle_schema}, {"_spec", handle_spec},
   };
   const std::vector<std::string> rest(resource.begin() + 1, resource.end());
   for (const auto& [name, handler] : kResources) {
@@ -102,6 +105,8 @@ http::Response Gateway::list_services() const {
     util::append_json_string(body, service->config.label);
     body.append(",\"type\":");
     util::append_json_string(body, service->config.type);
+    body.append(",\"spec_url\":");
+    util::append_json_string(body, "/api/v2/" + service->config.name + "/_spec");
     body.append("}");
   }
   body.append("]}");

@@ -9,7 +9,9 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-Error bad_request(std::string message) { return Error(ErrorCode::kBadRequest, std::move(message)); }
+Error bad_request(std::string message) {
+  return Error(ErrorCode::kBadRequest, std::move(message));
+}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' ||
@@ -21,13 +23,15 @@ std::string_view trim(std::string_view text) {
 
 Result<backend::Value> json_to_value(od::value value, const std::string& name) {
   od::json_type type;
-  if (value.type().get(type) != simdjson::SUCCESS) return bad_request(name + ": invalid JSON value");
+  if (value.type().get(type) != simdjson::SUCCESS)
+    return bad_request(name + ": invalid JSON value");
   switch (type) {
     case od::json_type::null:
       return backend::Value::null();
     case od::json_type::boolean: {
       bool flag = false;
-      if (value.get_bool().get(flag) != simdjson::SUCCESS) return bad_request(name + ": invalid boolean");
+      if (value.get_bool().get(flag) != simdjson::SUCCESS)
+        return bad_request(name + ": invalid boolean");
       return backend::Value::boolean(flag);
     }
     case od::json_type::number: {
@@ -92,7 +96,8 @@ Result<backend::Statement> parse_query_request(const std::string& body) {
     if (field.value().get(value) != simdjson::SUCCESS) return bad_request("invalid JSON value");
     if (key == "sql") {
       std::string_view sql;
-      if (value.get_string().get(sql) != simdjson::SUCCESS) return bad_request("\"sql\" must be a string");
+      if (value.get_string().get(sql) != simdjson::SUCCESS)
+        return bad_request("\"sql\" must be a string");
       statement.sql = std::string(sql);
       have_sql = true;
     } else if (key == "params") {
@@ -100,7 +105,8 @@ Result<backend::Statement> parse_query_request(const std::string& body) {
       if (value.type().get(type) != simdjson::SUCCESS) return bad_request("invalid \"params\"");
       if (type == od::json_type::array) {
         od::array array;
-        if (value.get_array().get(array) != simdjson::SUCCESS) return bad_request("invalid \"params\"");
+        if (value.get_array().get(array) != simdjson::SUCCESS)
+          return bad_request("invalid \"params\"");
         size_t index = 0;
         for (auto element : array) {
           od::value item;
@@ -112,14 +118,17 @@ Result<backend::Statement> parse_query_request(const std::string& body) {
         }
       } else if (type == od::json_type::object) {
         od::object object;
-        if (value.get_object().get(object) != simdjson::SUCCESS) return bad_request("invalid \"params\"");
+        if (value.get_object().get(object) != simdjson::SUCCESS)
+          return bad_request("invalid \"params\"");
         for (auto entry : object) {
           std::string_view name;
-          if (entry.unescaped_key().get(name) != simdjson::SUCCESS) return bad_request("invalid JSON key");
+          if (entry.unescaped_key().get(name) != simdjson::SUCCESS)
+            return bad_request("invalid JSON key");
           if (!name.empty() && name.front() == ':') name.remove_prefix(1);
           if (name.empty()) return bad_request("params: empty parameter name");
           od::value item;
-          if (entry.value().get(item) != simdjson::SUCCESS) return bad_request("invalid JSON value");
+          if (entry.value().get(item) != simdjson::SUCCESS)
+            return bad_request("invalid JSON value");
           auto bound = json_to_value(item, "params." + std::string(name));
           if (!bound) return bound.error();
           statement.named.emplace_back(std::string(name), std::move(*bound));

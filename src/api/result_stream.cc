@@ -10,10 +10,14 @@ namespace {
 
 const char* content_type(OutputFormat format) {
   switch (format) {
-    case OutputFormat::kNdjson: return "application/x-ndjson";
-    case OutputFormat::kCsv: return "text/csv; charset=utf-8";
-    case OutputFormat::kArrow: return "application/vnd.apache.arrow.stream";
-    case OutputFormat::kJson: break;
+    case OutputFormat::kNdjson:
+      return "application/x-ndjson";
+    case OutputFormat::kCsv:
+      return "text/csv; charset=utf-8";
+    case OutputFormat::kArrow:
+      return "application/vnd.apache.arrow.stream";
+    case OutputFormat::kJson:
+      break;
   }
   return "application/json";
 }

@@ -1,6 +1,5 @@
 // lakegate's entry point: parses the command line and runs a command.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "app/commands.h"

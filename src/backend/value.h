@@ -20,12 +20,42 @@ struct Value {
   std::string text;
 
   static Value null() { return {}; }
-  static Value boolean(bool v) { Value x; x.kind = Kind::kBool; x.bool_value = v; return x; }
-  static Value int64(int64_t v) { Value x; x.kind = Kind::kInt64; x.int_value = v; return x; }
-  static Value float64(double v) { Value x; x.kind = Kind::kDouble; x.double_value = v; return x; }
-  static Value decimal(std::string digits) { Value x; x.kind = Kind::kDecimal; x.text = std::move(digits); return x; }
-  static Value string(std::string v) { Value x; x.kind = Kind::kString; x.text = std::move(v); return x; }
-  static Value binary(std::string v) { Value x; x.kind = Kind::kBinary; x.text = std::move(v); return x; }
+  static Value boolean(bool v) {
+    Value x;
+    x.kind = Kind::kBool;
+    x.bool_value = v;
+    return x;
+  }
+  static Value int64(int64_t v) {
+    Value x;
+    x.kind = Kind::kInt64;
+    x.int_value = v;
+    return x;
+  }
+  static Value float64(double v) {
+    Value x;
+    x.kind = Kind::kDouble;
+    x.double_value = v;
+    return x;
+  }
+  static Value decimal(std::string digits) {
+    Value x;
+    x.kind = Kind::kDecimal;
+    x.text = std::move(digits);
+    return x;
+  }
+  static Value string(std::string v) {
+    Value x;
+    x.kind = Kind::kString;
+    x.text = std::move(v);
+    return x;
+  }
+  static Value binary(std::string v) {
+    Value x;
+    x.kind = Kind::kBinary;
+    x.text = std::move(v);
+    return x;
+  }
 };
 
 }  // namespace lakegate::backend

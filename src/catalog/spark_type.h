@@ -48,7 +48,7 @@ struct SparkType {
   int length = 0;
   std::vector<SparkType> elements;
   std::vector<SparkType> fields;  // struct fields; each carries its `name`
-  std::string name;                // the field name when this node is a struct field
+  std::string name;               // the field name when this node is a struct field
 
   bool is_integer() const {
     return kind == Kind::kTinyInt || kind == Kind::kSmallInt || kind == Kind::kInt ||

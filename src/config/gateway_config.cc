@@ -219,18 +219,25 @@ Result<GatewayConfig> parse_config(const std::string& text, const EnvLookup& env
   if (Status s = reader.check_is_map(); !s) return s.error();
   Status s;
   if (!(s = reader.string("listen", config.listen))) return s.error();
-  if (auto hp = split_host_port(config.listen); !hp) return config_error("listen", hp.error().message);
+  if (auto hp = split_host_port(config.listen); !hp)
+    return config_error("listen", hp.error().message);
 
   if (YAML::Node http = reader.child("http"); http && !http.IsNull()) {
     MapReader limits(http, "http", env);
     if (!(s = limits.check_is_map())) return s.error();
     HttpLimits& l = config.http;
-    if (!(s = limits.integer_into("max_body_bytes", 1, int64_t{1} << 34, l.max_body_bytes))) return s.error();
-    if (!(s = limits.integer_into("max_header_bytes", 1024, 1 << 20, l.max_header_bytes))) return s.error();
-    if (!(s = limits.integer_into("read_timeout_seconds", 1, 3600, l.read_timeout_seconds))) return s.error();
-    if (!(s = limits.integer_into("idle_timeout_seconds", 1, 3600, l.idle_timeout_seconds))) return s.error();
-    if (!(s = limits.integer_into("max_connections", 1, 100000, l.max_connections))) return s.error();
-    if (!(s = limits.integer_into("shutdown_grace_seconds", 0, 3600, l.shutdown_grace_seconds))) return s.error();
+    if (!(s = limits.integer_into("max_body_bytes", 1, int64_t{1} << 34, l.max_body_bytes)))
+      return s.error();
+    if (!(s = limits.integer_into("max_header_bytes", 1024, 1 << 20, l.max_header_bytes)))
+      return s.error();
+    if (!(s = limits.integer_into("read_timeout_seconds", 1, 3600, l.read_timeout_seconds)))
+      return s.error();
+    if (!(s = limits.integer_into("idle_timeout_seconds", 1, 3600, l.idle_timeout_seconds)))
+      return s.error();
+    if (!(s = limits.integer_into("max_connections", 1, 100000, l.max_connections)))
+      return s.error();
+    if (!(s = limits.integer_into("shutdown_grace_seconds", 0, 3600, l.shutdown_grace_seconds)))
+      return s.error();
     if (!(s = limits.reject_unknown())) return s.error();
   }
 

@@ -17,12 +17,12 @@
 namespace lakegate::config {
 
 struct HttpLimits {
-  uint64_t max_body_bytes = 8 << 20;    // Request bodies over this get 413. Default: 8 MiB.
-  uint32_t max_header_bytes = 16 << 10; // Request headers over this get 431. Default: 16 KiB.
-  int read_timeout_seconds = 30;        // Time to receive one request. Default: 30.
-  int idle_timeout_seconds = 60;        // Keep-alive idle time before close. Default: 60.
-  int max_connections = 256;            // Concurrent connections. Default: 256.
-  int shutdown_grace_seconds = 20;      // In-flight requests get this long on SIGTERM. Default: 20.
+  uint64_t max_body_bytes = 8 << 20;     // Request bodies over this get 413. Default: 8 MiB.
+  uint32_t max_header_bytes = 16 << 10;  // Request headers over this get 431. Default: 16 KiB.
+  int read_timeout_seconds = 30;         // Time to receive one request. Default: 30.
+  int idle_timeout_seconds = 60;         // Keep-alive idle time before close. Default: 60.
+  int max_connections = 256;             // Concurrent connections. Default: 256.
+  int shutdown_grace_seconds = 20;  // In-flight requests get this long on SIGTERM. Default: 20.
 };
 
 struct GatewayConfig {

@@ -8,10 +8,11 @@
 namespace lakegate::config {
 
 struct ServiceConfig {
-  std::string name;           // URL segment: /api/v2/{name}; [_0-9a-zA-Z-.]+. Required.
-  std::string label;          // Display name. Default: name.
-  std::string type;           // "spark" or "databricks". Required.
-  std::string workspace_url;  // sc://host:port/;params, https://host, thrift://, http(s)://.../cliservice.
+  std::string name;   // URL segment: /api/v2/{name}; [_0-9a-zA-Z-.]+. Required.
+  std::string label;  // Display name. Default: name.
+  std::string type;   // "spark" or "databricks". Required.
+  std::string
+      workspace_url;  // sc://host:port/;params, https://host, thrift://, http(s)://.../cliservice.
   std::string http_path;      // SQL Warehouse path; selects the HiveServer2 Thrift protocol.
   std::string cluster_id;     // Databricks all-purpose cluster; selects Spark Connect.
   std::string access_token;   // Bearer token (secret). Default: none.
@@ -19,11 +20,11 @@ struct ServiceConfig {
   std::string schema;         // Default schema for one-part names. Default: none.
   int timeout_seconds = 120;  // Per-request limit; the operation is interrupted after it.
   bool use_unity_catalog = false;  // Run as the caller's own Databricks identity.
-  std::string protocol;       // Override: spark_connect | sql_warehouse | thrift. Default: derived.
-  std::string ca_file;        // PEM file of CA certificates for TLS. Default: system roots.
-  std::string user_id;        // Spark Connect user_id. Default: "lakegate".
-  int pool_size = 4;          // Sessions kept per service. Default: 4.
-  int max_records = 1000;     // Cap on rows a table read returns. Default: 1000.
+  std::string protocol;    // Override: spark_connect | sql_warehouse | thrift. Default: derived.
+  std::string ca_file;     // PEM file of CA certificates for TLS. Default: system roots.
+  std::string user_id;     // Spark Connect user_id. Default: "lakegate".
+  int pool_size = 4;       // Sessions kept per service. Default: 4.
+  int max_records = 1000;  // Cap on rows a table read returns. Default: 1000.
 };
 
 }  // namespace lakegate::config

@@ -268,9 +268,8 @@ ShutdownSignals::ShutdownSignals(Server& server, std::chrono::milliseconds grace
                                  std::function<void()> on_grace_expired)
     : state_(std::make_unique<State>()) {
   State* state = state_.get();
-  state->signals.async_wait([state, &server, grace, on_grace_expired = std::move(
-                                                        on_grace_expired)](error_code ec,
-                                                                           int signal_number) {
+  state->signals.async_wait([state, &server, grace, on_grace_expired = std::move(on_grace_expired)](
+                                error_code ec, int signal_number) {
     if (ec) return;
     log_server_info("shutting down", "signal " + std::to_string(signal_number));
     server.stop(grace);

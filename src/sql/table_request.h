@@ -18,8 +18,8 @@ namespace lakegate::sql {
 // Scalars are typed Values; arrays/objects keep their JSON text so sql/ can
 // bind them as one string parameter converted with from_json(?, '<type>').
 struct ClientValue {
-  backend::Value scalar;   // used when `json` is empty
-  std::string json;        // raw JSON text of an array or object value
+  backend::Value scalar;  // used when `json` is empty
+  std::string json;       // raw JSON text of an array or object value
   bool is_json() const { return !json.empty(); }
 };
 
@@ -31,20 +31,20 @@ struct OrderTerm {
 
 // Time travel on Delta tables (at most one is set).
 struct TimeTravel {
-  std::optional<int64_t> version;    // VERSION AS OF n
+  std::optional<int64_t> version;        // VERSION AS OF n
   std::optional<std::string> timestamp;  // TIMESTAMP AS OF '<text>' (bound as a parameter)
 };
 
 // GET /_table/{name} (and the read half of writes that return records).
 struct ReadRequest {
-  std::vector<std::string> fields;       // empty or {"*"} = all columns
-  std::string filter;                    // DreamFactory filter text, may be empty
+  std::vector<std::string> fields;  // empty or {"*"} = all columns
+  std::string filter;               // DreamFactory filter text, may be empty
   std::vector<std::pair<std::string, ClientValue>> params;  // ":name" → value for the filter
   std::vector<OrderTerm> order;
-  std::vector<std::string> group;        // GROUP BY columns
-  std::vector<std::string> ids;          // ids=… values as text
-  std::vector<std::string> id_fields;    // id_field=…; default: the table's key (see api/)
-  int64_t limit = 0;                     // rows to return; 0 = none asked (api applies max_records)
+  std::vector<std::string> group;      // GROUP BY columns
+  std::vector<std::string> ids;        // ids=… values as text
+  std::vector<std::string> id_fields;  // id_field=…; default: the table's key (see api/)
+  int64_t limit = 0;                   // rows to return; 0 = none asked (api applies max_records)
   int64_t offset = 0;
   TimeTravel time_travel;
 };
@@ -59,7 +59,7 @@ struct InsertRequest {
 
 // PATCH by filter/ids: SET the given columns on matching rows.
 struct UpdateRequest {
-  Record values;                         // columns to set
+  Record values;  // columns to set
   std::string filter;
   std::vector<std::pair<std::string, ClientValue>> params;
   std::vector<std::string> ids;

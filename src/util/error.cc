@@ -43,25 +43,44 @@ int http_status(ErrorCode code) {
 
 std::string_view error_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInternal: return "INTERNAL";
-    case ErrorCode::kBadRequest: return "BAD_REQUEST";
-    case ErrorCode::kNotFound: return "NOT_FOUND";
-    case ErrorCode::kMethodNotAllowed: return "METHOD_NOT_ALLOWED";
-    case ErrorCode::kPayloadTooLarge: return "PAYLOAD_TOO_LARGE";
-    case ErrorCode::kSparkAnalysis: return "SPARK_ANALYSIS";
-    case ErrorCode::kTableNotFound: return "TABLE_NOT_FOUND";
-    case ErrorCode::kBackendUnavailable: return "BACKEND_UNAVAILABLE";
-    case ErrorCode::kTimeout: return "TIMEOUT";
-    case ErrorCode::kCancelled: return "CANCELLED";
-    case ErrorCode::kBadConfig: return "BAD_CONFIG";
-    case ErrorCode::kProtocol: return "PROTOCOL";
-    case ErrorCode::kUnauthorized: return "BACKEND_UNAUTHORIZED";
-    case ErrorCode::kHeaderTooLarge: return "HEADER_TOO_LARGE";
-    case ErrorCode::kUnsupportedType: return "UNSUPPORTED_TYPE";
-    case ErrorCode::kNotAcceptable: return "NOT_ACCEPTABLE";
-    case ErrorCode::kNotImplemented: return "NOT_IMPLEMENTED";
-    case ErrorCode::kConflict: return "CONFLICT";
-    case ErrorCode::kNotModified: return "NOT_MODIFIED";
+    case ErrorCode::kInternal:
+      return "INTERNAL";
+    case ErrorCode::kBadRequest:
+      return "BAD_REQUEST";
+    case ErrorCode::kNotFound:
+      return "NOT_FOUND";
+    case ErrorCode::kMethodNotAllowed:
+      return "METHOD_NOT_ALLOWED";
+    case ErrorCode::kPayloadTooLarge:
+      return "PAYLOAD_TOO_LARGE";
+    case ErrorCode::kSparkAnalysis:
+      return "SPARK_ANALYSIS";
+    case ErrorCode::kTableNotFound:
+      return "TABLE_NOT_FOUND";
+    case ErrorCode::kBackendUnavailable:
+      return "BACKEND_UNAVAILABLE";
+    case ErrorCode::kTimeout:
+      return "TIMEOUT";
+    case ErrorCode::kCancelled:
+      return "CANCELLED";
+    case ErrorCode::kBadConfig:
+      return "BAD_CONFIG";
+    case ErrorCode::kProtocol:
+      return "PROTOCOL";
+    case ErrorCode::kUnauthorized:
+      return "BACKEND_UNAUTHORIZED";
+    case ErrorCode::kHeaderTooLarge:
+      return "HEADER_TOO_LARGE";
+    case ErrorCode::kUnsupportedType:
+      return "UNSUPPORTED_TYPE";
+    case ErrorCode::kNotAcceptable:
+      return "NOT_ACCEPTABLE";
+    case ErrorCode::kNotImplemented:
+      return "NOT_IMPLEMENTED";
+    case ErrorCode::kConflict:
+      return "CONFLICT";
+    case ErrorCode::kNotModified:
+      return "NOT_MODIFIED";
   }
   return "INTERNAL";
 }

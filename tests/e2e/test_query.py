@@ -310,3 +310,8 @@ def test_service_list_and_health(lakegate):
     names = [s["name"] for s in requests.get(lakegate.url + "/api/v2").json()["services"]]
     assert names == ["spark", "slow", "down", "connect_front", "thrift_http", "thrift_binary",
                      "warehouse", "slow_thrift", "down_thrift"]
+
+
+def test_service_list_links_each_spec(lakegate):
+    services = requests.get(lakegate.url + "/api/v2").json()["services"]
+    assert all(s["spec_url"] == f"/api/v2/{s['name']}/_spec" for s in services)

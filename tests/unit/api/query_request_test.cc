@@ -53,10 +53,10 @@ TEST(QueryRequest, NamedParams) {
 }
 
 TEST(QueryRequest, Errors) {
-  for (const char* body : {"", "not json", "[]", R"({"params": []})", R"({"sql": 5})",
-                           R"({"sql": "   "})", R"({"sql": "x", "params": 5})",
-                           R"({"sql": "x"} trailing)", R"({"sql": "x", "params": [1,)",
-                           R"({"sql": "x", "params": [1e999999]})"}) {
+  for (const char* body :
+       {"", "not json", "[]", R"({"params": []})", R"({"sql": 5})", R"({"sql": "   "})",
+        R"({"sql": "x", "params": 5})", R"({"sql": "x"} trailing)", R"({"sql": "x", "params": [1,)",
+        R"({"sql": "x", "params": [1e999999]})"}) {
     auto statement = parse_query_request(body);
     EXPECT_FALSE(statement.ok()) << body;
     if (!statement.ok()) {

@@ -40,7 +40,8 @@ TEST(GatewayConfig, AcceptsSeedServiceExamplesVerbatim) {
   EXPECT_EQ(cluster.cluster_id, "0123-456789-abcdefgh");
   EXPECT_EQ(cluster.timeout_seconds, 180);
   EXPECT_EQ(cluster.catalog, "hive_metastore");
-  EXPECT_EQ(config->find_service("spark_cluster")->workspace_url, "sc://spark-master.internal:15002");
+  EXPECT_EQ(config->find_service("spark_cluster")->workspace_url,
+            "sc://spark-master.internal:15002");
   EXPECT_EQ(config->find_service("nope"), nullptr);
 }
 
@@ -125,8 +126,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"services: [{name: a, type: spark, config: {workspace_url: sc://h, "
                 "use_unity_catalog: maybe}}]",
                 "services[0].config.use_unity_catalog"},
-        BadCase{"services: [{name: a, type: spark, config: {workspace_url: sc://h, protocol: odbc}}]",
-                "services[0].config.protocol"},
+        BadCase{
+            "services: [{name: a, type: spark, config: {workspace_url: sc://h, protocol: odbc}}]",
+            "services[0].config.protocol"},
         BadCase{"services: [{name: a, type: databricks, config: {workspace_url: sc://h, "
                 "cluster_id: c}}]",
                 "services[0].config.workspace_url"},

@@ -21,10 +21,13 @@ TEST(JsonString, EscapesQuotesBackslashesAndControls) {
 
 TEST(JsonString, PassesValidUtf8AndReplacesInvalid) {
   EXPECT_EQ(quoted("héllo ☃ 😀 中文"), "\"héllo ☃ 😀 中文\"");
-  EXPECT_EQ(quoted("a\xff" "b"), "\"a\xEF\xBF\xBD" "b\"");
-  EXPECT_EQ(quoted("\xc3"), "\"\xEF\xBF\xBD\"");              // truncated sequence
+  EXPECT_EQ(quoted("a\xff"
+                   "b"),
+            "\"a\xEF\xBF\xBD"
+            "b\"");
+  EXPECT_EQ(quoted("\xc3"), "\"\xEF\xBF\xBD\"");  // truncated sequence
   EXPECT_EQ(quoted("\xed\xa0\x80"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // surrogate
-  EXPECT_EQ(quoted("\xc0\xaf"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // overlong
+  EXPECT_EQ(quoted("\xc0\xaf"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");                  // overlong
 }
 
 TEST(Base64, RoundTripsAllLengths) {
