@@ -11,18 +11,8 @@ namespace {
 constexpr size_t kMaxMessageChars = 4000;
 constexpr int kInvalidHandleStatus = 4;
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 bool is_stack_frame(std::string_view line) {
-  std::string_view body = trim(line);
+  std::string_view body = trim_whitespace(line);
   return body.starts_with("at ") || (body.starts_with("...") && body.ends_with(" more"));
 }
 
@@ -42,10 +32,10 @@ bool is_missing_relation(std::string_view error_class, std::string_view sql_stat
 // Spark wraps the real error: "Error running query: [CLASS] …" or
 // "org.apache.hive.service.cli.HiveSQLException: Error running query: …".
 std::string_view strip_wrappers(std::string_view message) {
-  message = trim(message);
+  message = trim_whitespace(message);
   for (std::string_view prefix : {"org.apache.hive.service.cli.HiveSQLException: ",
                                   "Error running query: ", "Error operating ExecuteStatement: "}) {
-    if (message.starts_with(prefix)) message = trim(message.substr(prefix.size()));
+    if (message.starts_with(prefix)) message = trim_whitespace(message.substr(prefix.size()));
   }
   return message;
 }
@@ -67,7 +57,7 @@ std::string trim_server_message(std::string_view message) {
       size_t colon = after.find(": ");
       if (colon != std::string_view::npos && after.substr(0, colon).ends_with("Exception") &&
           after.substr(0, colon).find(' ') == std::string_view::npos) {
-        message = trim(after.substr(colon + 2));
+        message = trim_whitespace(after.substr(colon + 2));
       }
     }
   }
@@ -79,12 +69,12 @@ std::string trim_server_message(std::string_view message) {
     size_t end = message.find('\n');
     std::string_view line = message.substr(0, end);
     message = end == std::string_view::npos ? std::string_view() : message.substr(end + 1);
-    if (trim(line).starts_with("Caused by: ")) break;  // the chain repeats the cause
+    if (trim_whitespace(line).starts_with("Caused by: ")) break;  // the chain repeats the cause
     if (is_stack_frame(line)) continue;
     if (!trimmed.empty()) trimmed.push_back('\n');
     trimmed.append(line);
   }
-  trimmed = std::string(trim(trimmed));
+  trimmed = std::string(trim_whitespace(trimmed));
   if (trimmed.size() > kMaxMessageChars) {
     trimmed.resize(kMaxMessageChars);
     trimmed += "…";

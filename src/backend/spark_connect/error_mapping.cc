@@ -12,18 +12,8 @@ namespace {
 
 constexpr size_t kMaxMessageChars = 4000;
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 bool is_stack_frame(std::string_view line) {
-  std::string_view body = trim(line);
+  std::string_view body = trim_whitespace(line);
   return body.starts_with("at ") || (body.starts_with("...") && body.ends_with(" more")) ||
          body.starts_with("Caused by: ");
 }
@@ -91,11 +81,11 @@ std::optional<SparkErrorInfo> decode_error_details(const grpc::Status& status) {
 }
 
 std::string error_class_from_message(std::string_view message) {
-  return error_class_in_message(trim(message));
+  return error_class_in_message(trim_whitespace(message));
 }
 
 std::string trim_spark_message(std::string_view message) {
-  message = trim(message);
+  message = trim_whitespace(message);
   // Analysis errors end with ";\n" and a dump of the logical plan.
   if (size_t plan = message.find(";\n"); plan != std::string_view::npos) {
     message = message.substr(0, plan);
@@ -110,7 +100,7 @@ std::string trim_spark_message(std::string_view message) {
     if (!trimmed.empty()) trimmed.push_back('\n');
     trimmed.append(line);
   }
-  trimmed = std::string(trim(trimmed));
+  trimmed = std::string(trim_whitespace(trimmed));
   if (trimmed.size() > kMaxMessageChars) {
     trimmed.resize(kMaxMessageChars);
     trimmed += "…";
