@@ -151,6 +151,8 @@ Status read_service_config(const YAML::Node& node, const std::string& path, cons
   return reader.reject_unknown();
 }
 
+}  // namespace
+
 Status validate_service(const ServiceConfig& service, const std::string& path) {
   static const std::regex kServiceName("[_0-9a-zA-Z.-]+");
   if (service.name.empty()) return config_error(path + ".name", "required");
@@ -180,7 +182,141 @@ Status validate_service(const ServiceConfig& service, const std::string& path) {
   return {};
 }
 
+namespace {
+
+Result<ParsedService> parse_service_node(const YAML::Node& node, const std::string& path,
+                                         const EnvLookup& env) {
+  MapReader service_reader(node, path, env);
+  Status s;
+  if (!(s = service_reader.check_is_map())) return s.error();
+  ParsedService parsed;
+  ServiceConfig& service = parsed.config;
+  if (!(s = service_reader.string("name", service.name))) return s.error();
+  if (!(s = service_reader.string("label", service.label))) return s.error();
+  if (!(s = service_reader.string("type", service.type))) return s.error();
+  if (!(s = service_reader.string("description", parsed.description))) return s.error();
+  if (!(s = service_reader.boolean("is_active", parsed.is_active))) return s.error();
+  const YAML::Node config_node = service_reader.child("config");
+  if (!config_node) return config_error(path + ".config", "required");
+  if (!(s = read_service_config(config_node, path + ".config", env, service))) return s.error();
+  if (!(s = service_reader.reject_unknown())) return s.error();
+  if (!(s = validate_service(service, path))) return s.error();
+  if (service.label.empty()) service.label = service.name;
+  return parsed;
+}
+
+Status read_string_list(MapReader& reader, const char* name, std::vector<std::string>& out) {
+  const YAML::Node node = reader.child(name);
+  if (!node || node.IsNull()) return {};
+  if (!node.IsSequence()) return config_error(reader.key(name), "expected a list of strings");
+  out.clear();
+  for (const auto& item : node) {
+    if (!item.IsScalar()) return config_error(reader.key(name), "expected a list of strings");
+    out.push_back(item.Scalar());
+  }
+  return {};
+}
+
+Status read_security(GatewayConfig& config, MapReader& reader, const EnvLookup& env) {
+  Status s;
+  if (!(s = reader.string("store", config.store))) return s;
+  if (YAML::Node node = reader.child("security"); node && !node.IsNull()) {
+    MapReader r(node, "security", env);
+    SecurityConfig& c = config.security;
+    if (!(s = r.check_is_map())) return s;
+    if (!(s = r.boolean("enabled", c.enabled))) return s;
+    if (!(s = r.string("master_key_file", c.master_key_file))) return s;
+    if (!(s = r.integer_into("jwt_ttl_minutes", 1, 525600, c.jwt_ttl_minutes))) return s;
+    if (!(s = r.string("unity_catalog_token_header", c.unity_catalog_token_header))) return s;
+    if (!(s = r.integer_into("login_free_failures", 0, 1000, c.login_free_failures))) return s;
+    if (!(s = r.integer_into("login_max_delay_seconds", 1, 86400, c.login_max_delay_seconds)))
+      return s;
+    if (!(s = r.integer_into("reload_interval_seconds", 1, 3600, c.reload_interval_seconds)))
+      return s;
+    if (!(s = r.reject_unknown())) return s;
+  }
+  if (YAML::Node node = reader.child("rate_limits"); node && !node.IsNull()) {
+    MapReader r(node, "rate_limits", env);
+    if (!(s = r.check_is_map())) return s;
+    if (!(s = r.string("backend", config.rate_limits.backend))) return s;
+    if (!(s = r.reject_unknown())) return s;
+    const std::string& backend = config.rate_limits.backend;
+    if (backend != "memory" && backend.rfind("redis://", 0) != 0) {
+      return config_error("rate_limits.backend", "expected memory or redis://host:port[/db]");
+    }
+  }
+  if (YAML::Node node = reader.child("audit"); node && !node.IsNull()) {
+    MapReader r(node, "audit", env);
+    AuditConfig& c = config.audit;
+    if (!(s = r.check_is_map())) return s;
+    if (!(s = r.string("file", c.file))) return s;
+    if (!(s = r.integer_into("max_file_bytes", 4096, int64_t{1} << 40, c.max_file_bytes))) return s;
+    if (!(s = r.integer_into("max_files", 1, 1000, c.max_files))) return s;
+    if (!(s = r.boolean("to_store", c.to_store))) return s;
+    if (!(s = r.boolean("include_params", c.include_params))) return s;
+    if (!(s = r.reject_unknown())) return s;
+  }
+  if (YAML::Node node = reader.child("cors"); node && !node.IsNull()) {
+    if (!node.IsSequence()) return config_error("cors", "expected a list of rules");
+    for (size_t index = 0; index < node.size(); ++index) {
+      MapReader r(node[index], "cors[" + std::to_string(index) + "]", env);
+      CorsRule rule;
+      if (!(s = r.check_is_map())) return s;
+      if (!(s = r.string("origin", rule.origin))) return s;
+      if (rule.origin.empty()) return config_error(r.key("origin"), "required");
+      if (!(s = read_string_list(r, "methods", rule.methods))) return s;
+      if (!(s = read_string_list(r, "headers", rule.headers))) return s;
+      if (!(s = read_string_list(r, "exposed_headers", rule.exposed_headers))) return s;
+      if (!(s = r.integer_into("max_age_seconds", 0, 86400, rule.max_age_seconds))) return s;
+      if (!(s = r.boolean("allow_credentials", rule.allow_credentials))) return s;
+      if (!(s = r.reject_unknown())) return s;
+      if (rule.allow_credentials && rule.origin == "*") {
+        return config_error(r.key("allow_credentials"),
+                            "cannot be true for origin \"*\" (browsers refuse it)");
+      }
+      config.cors.push_back(std::move(rule));
+    }
+  }
+  if (YAML::Node node = reader.child("tls"); node && !node.IsNull()) {
+    MapReader r(node, "tls", env);
+    if (!(s = r.check_is_map())) return s;
+    if (!(s = r.string("cert_file", config.tls.cert_file))) return s;
+    if (!(s = r.string("key_file", config.tls.key_file))) return s;
+    if (!(s = r.reject_unknown())) return s;
+    if (config.tls.cert_file.empty() != config.tls.key_file.empty()) {
+      return config_error("tls", "cert_file and key_file go together");
+    }
+  }
+  return {};
+}
+
 }  // namespace
+
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+Result<ParsedService> parse_service_json(const std::string& json_text) {
+  if (json_text.find("${") != std::string::npos) {
+    return Error(ErrorCode::kBadRequest, "service definitions may not contain ${...}");
+  }
+  YAML::Node node;
+  try {
+    node = YAML::Load(json_text);
+  } catch (const YAML::Exception& e) {
+    return Error(ErrorCode::kBadRequest, "service is not valid JSON");
+  }
+  const EnvLookup no_env = [](const std::string&) -> std::optional<std::string> {
+    return std::nullopt;
+  };
+  auto parsed = parse_service_node(node, "service", no_env);
+  if (!parsed) {
+    Error error = parsed.error();
+    error.code = ErrorCode::kBadRequest;
+    return error;
+  }
+  return parsed;
+}
 
 const ServiceConfig* GatewayConfig::find_service(const std::string& name) const {
   for (const auto& service : services) {
@@ -242,33 +378,30 @@ Result<GatewayConfig> parse_config(const std::string& text, const EnvLookup& env
   }
 
   const YAML::Node services = reader.child("services");
-  if (!services || !services.IsSequence() || services.size() == 0) {
-    return config_error("services", "expected a non-empty list of services");
+  if (services && !services.IsNull() && !services.IsSequence()) {
+    return config_error("services", "expected a list of services");
   }
   std::set<std::string> names;
-  for (size_t index = 0; index < services.size(); ++index) {
+  for (size_t index = 0; services && services.IsSequence() && index < services.size(); ++index) {
     const std::string path = "services[" + std::to_string(index) + "]";
-    const YAML::Node node = services[index];
-    MapReader service_reader(node, path, env);
-    if (!(s = service_reader.check_is_map())) return s.error();
-    ServiceConfig service;
-    std::string description;
-    bool active = true;
-    if (!(s = service_reader.string("name", service.name))) return s.error();
-    if (!(s = service_reader.string("label", service.label))) return s.error();
-    if (!(s = service_reader.string("type", service.type))) return s.error();
-    if (!(s = service_reader.string("description", description))) return s.error();
-    if (!(s = service_reader.boolean("is_active", active))) return s.error();
-    const YAML::Node config_node = service_reader.child("config");
-    if (!config_node) return config_error(path + ".config", "required");
-    if (!(s = read_service_config(config_node, path + ".config", env, service))) return s.error();
-    if (!(s = service_reader.reject_unknown())) return s.error();
-    if (!(s = validate_service(service, path))) return s.error();
-    if (!names.insert(service.name).second) {
-      return config_error(path + ".name", "duplicate service name \"" + service.name + "\"");
+    auto parsed = parse_service_node(services[index], path, env);
+    if (!parsed) return parsed.error();
+    if (!names.insert(parsed->config.name).second) {
+      return config_error(path + ".name",
+                          "duplicate service name \"" + parsed->config.name + "\"");
     }
-    if (service.label.empty()) service.label = service.name;
-    if (active) config.services.push_back(std::move(service));
+    if (parsed->is_active) {
+      config.services.push_back(std::move(parsed->config));
+      config.service_descriptions.push_back(std::move(parsed->description));
+    }
+  }
+  if (!(s = read_security(config, reader, env))) return s.error();
+  if (!config.security.enabled) {
+    auto hp = split_host_port(config.listen);
+    if (!hp || !is_loopback_host(hp->first)) {
+      return config_error("security.enabled",
+                          "false is allowed only when listen is a loopback address");
+    }
   }
   if (!(s = reader.reject_unknown())) return s.error();
   return config;
@@ -279,11 +412,15 @@ Result<GatewayConfig> load_config(const std::string& path) {
   if (!file) return Error(ErrorCode::kBadConfig, "cannot read config file " + path);
   std::stringstream text;
   text << file.rdbuf();
-  return parse_config(text.str(), [](const std::string& name) -> std::optional<std::string> {
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+  auto config = parse_config(text.str(), [](const std::string& name) -> std::optional<std::string> {
     const char* value = std::getenv(name.c_str());
     if (value == nullptr) return std::nullopt;
     return std::string(value);
   });
+  if (config) config->config_dir = dir;
+  return config;
 }
 
 }  // namespace lakegate::config

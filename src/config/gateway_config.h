@@ -25,10 +25,66 @@ struct HttpLimits {
   int shutdown_grace_seconds = 20;  // In-flight requests get this long on SIGTERM. Default: 20.
 };
 
+// Authentication, sessions and secrets.
+struct SecurityConfig {
+  // false serves everything without credentials; allowed only when `listen`
+  // is a loopback address (benchmarks, local experiments). Default: true.
+  bool enabled = true;
+  std::string master_key_file;  // Used when LAKEGATE_MASTER_KEY is unset. Default: <store dir>/lakegate.key.
+  int jwt_ttl_minutes = 1440;   // Session token lifetime. Default: 1440 (DreamFactory's DF_JWT_TTL).
+  // Header carrying the caller's own Databricks token for use_unity_catalog
+  // services (else the token stored on the user). Default: X-Databricks-Token.
+  std::string unity_catalog_token_header = "X-Databricks-Token";
+  int login_free_failures = 5;          // Failed logins before delays start. Default: 5.
+  int login_max_delay_seconds = 300;    // Cap of the doubling delay. Default: 300.
+  int reload_interval_seconds = 2;      // Poll the store for other nodes' changes. Default: 2.
+};
+
+// Where rate-limit counters live.
+struct RateLimitConfig {
+  std::string backend = "memory";  // "memory" or "redis://host:port[/db]". Default: memory.
+};
+
+struct AuditConfig {
+  std::string file;                        // JSON lines file; "" = none. Default: "".
+  uint64_t max_file_bytes = 64ull << 20;   // Rotate beyond this. Default: 64 MiB.
+  int max_files = 5;                       // Rotated files kept. Default: 5.
+  bool to_store = true;                    // Keep records in the store (GET /system/audit). Default: true.
+  bool include_params = false;             // Record bound parameter values. Default: false.
+};
+
+// One CORS rule; `origin` "*" matches any origin.
+struct CorsRule {
+  std::string origin;
+  std::vector<std::string> methods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+  std::vector<std::string> headers = {"Content-Type", "X-DreamFactory-API-Key",
+                                      "X-DreamFactory-Session-Token", "Authorization"};
+  std::vector<std::string> exposed_headers = {"X-Request-Id", "ETag"};
+  int max_age_seconds = 600;
+  bool allow_credentials = false;
+};
+
+// TLS on the listener; both files or neither.
+struct TlsConfig {
+  std::string cert_file;  // PEM certificate chain. Default: none (plain HTTP).
+  std::string key_file;   // PEM private key.
+  bool enabled() const { return !cert_file.empty(); }
+};
+
 struct GatewayConfig {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT to serve on. Default: 127.0.0.1:8080.
   HttpLimits http;                        // Limits of the HTTP listener.
-  std::vector<ServiceConfig> services;    // At least one. Names are unique.
+  std::vector<ServiceConfig> services;    // From the file; more can be added through the admin API.
+  std::vector<std::string> service_descriptions;  // Parallel to `services`.
+  // System store URL: a SQLite path / sqlite:// URL or postgresql://…
+  // Default: sqlite://<config dir>/lakegate.db.
+  std::string store;
+  SecurityConfig security;
+  RateLimitConfig rate_limits;
+  AuditConfig audit;
+  std::vector<CorsRule> cors;  // Default: none (no CORS headers).
+  TlsConfig tls;
+  std::string config_dir = ".";  // Directory of the config file (set by load_config).
 
   const ServiceConfig* find_service(const std::string& name) const;
 };
@@ -40,6 +96,23 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 // inside any string value is replaced from `env`; an unset variable without a
 // default is an error naming the key.
 Result<GatewayConfig> parse_config(const std::string& text, const EnvLookup& env);
+
+// Validates one service (name syntax, reserved names, type, protocol, URL);
+// `path` prefixes error keys. Used for the file and the admin API alike.
+Status validate_service(const ServiceConfig& service, const std::string& path);
+
+// Parses one service in the seed's shape ({name, label, type, description,
+// is_active, config: {...}}) from JSON text (admin API). No ${VAR}
+// substitution: a "${" in a value is refused.
+struct ParsedService {
+  ServiceConfig config;
+  std::string description;
+  bool is_active = true;
+};
+Result<ParsedService> parse_service_json(const std::string& json_text);
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool is_loopback_host(const std::string& host);
 
 // Reads `path` and calls parse_config with the process environment.
 Result<GatewayConfig> load_config(const std::string& path);

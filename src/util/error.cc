@@ -21,6 +21,12 @@ int http_status(ErrorCode code) {
       return 501;
     case ErrorCode::kNotModified:
       return 304;
+    case ErrorCode::kAuthRequired:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
+    case ErrorCode::kRateLimited:
+      return 429;
     case ErrorCode::kPayloadTooLarge:
       return 413;
     case ErrorCode::kHeaderTooLarge:
@@ -36,6 +42,7 @@ int http_status(ErrorCode code) {
       return 504;
     case ErrorCode::kInternal:
     case ErrorCode::kBadConfig:
+    case ErrorCode::kStore:
       return 500;
   }
   return 500;
@@ -81,6 +88,14 @@ std::string_view error_name(ErrorCode code) {
       return "CONFLICT";
     case ErrorCode::kNotModified:
       return "NOT_MODIFIED";
+    case ErrorCode::kAuthRequired:
+      return "AUTH_REQUIRED";
+    case ErrorCode::kForbidden:
+      return "FORBIDDEN";
+    case ErrorCode::kRateLimited:
+      return "RATE_LIMITED";
+    case ErrorCode::kStore:
+      return "STORE";
   }
   return "INTERNAL";
 }

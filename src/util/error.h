@@ -31,6 +31,10 @@ enum class ErrorCode : int {
   kNotImplemented = 17,     // a route that exists but is not built yet (501)
   kConflict = 18,           // a write conflicted with a concurrent one (409)
   kNotModified = 19,        // If-None-Match matched (304)
+  kAuthRequired = 20,       // no, invalid, revoked or expired caller credentials (401)
+  kForbidden = 21,          // the caller's role does not allow this (403)
+  kRateLimited = 22,        // a rate limit is exhausted (429)
+  kStore = 23,              // the system store failed (500)
 };
 
 // The HTTP status an error code maps to.
