@@ -37,12 +37,19 @@ http::Response list_schemas(Service& service, const std::string& catalog,
 }
 
 http::Response list_tables(Service& service, const std::string& catalog, const std::string& schema,
-                           const backend::CancelToken& cancel) {
+                           const backend::CancelToken& cancel, const Access& access) {
   auto tables = service.metadata->tables(catalog, schema, cancel);
   if (!tables) return error_response(tables.error());
   JsonWriter json;
   json.begin_object().key("resource").begin_array();
   for (const auto& table : *tables) {
+    // Only tables the caller may read or describe.
+    const catalog::TableName name{catalog, schema, table.name};
+    if (!access.allows(service, table_component(name), "GET") &&
+        !access.allows(service, "_schema/" + name.catalog + "." + name.schema + "." + name.table,
+                       "GET")) {
+      continue;
+    }
     json.begin_object()
         .field("table", table.name)
         .field("type", table.type)
@@ -58,16 +65,21 @@ http::Response list_tables(Service& service, const std::string& catalog, const s
 }  // namespace
 
 http::Response handle_catalog(const http::Request& request, Service& service,
-                              const std::vector<std::string>& path) {
+                              const std::vector<std::string>& path, const Access& access) {
   if (!is_read(request)) return method_not_allowed(request, "GET, HEAD");
   if (path.size() > 2) {
     return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
+  }
+  std::string component = "_catalog";
+  for (const auto& part : path) component += "/" + part;
+  if (Status allowed = access.authorize(service, component, "GET"); !allowed) {
+    return error_response(allowed.error());
   }
   refresh_if_asked(request, service);
   backend::CancelToken cancel(metadata_deadline(service));
   if (path.empty()) return list_catalogs(service, cancel);
   if (path.size() == 1) return list_schemas(service, path[0], cancel);
-  return list_tables(service, path[0], path[1], cancel);
+  return list_tables(service, path[0], path[1], cancel, access);
 }
 
 }  // namespace lakegate::api

@@ -1,27 +1,42 @@
-// lakegate's REST surface: the http::Handler that routes a request to its
-// resource (/health, /api/v2 service list, /api/v2/{service}/_query, ...).
-// One short function per resource; each parses the request, runs it on the
-// service's backend and renders the result or a DreamFactory error envelope.
+// lakegate's REST surface: the http::Handler that runs every request through
+// the filter chain and routes it to its resource:
+//   CORS preflight → /health → login endpoints → authenticate (API key / JWT /
+//   Basic) → rate limits → sys-admin check for /system → the service's
+//   resource, which authorizes its exact component (deny by default) → CORS
+//   headers → audit record (when a streamed body ends).
+// With security disabled (loopback only) every request is let through.
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "api/access.h"
+#include "api/security.h"
 #include "api/service_registry.h"
+#include "config/gateway_config.h"
 #include "http/handler.h"
 
 namespace lakegate::api {
 
 class Gateway final : public http::Handler {
  public:
-  explicit Gateway(ServiceRegistry& services) : services_(services) {}
+  // `security` null = security disabled.
+  Gateway(ServiceRegistry& services, Security* security, std::vector<config::CorsRule> cors = {})
+      : services_(services), security_(security), cors_(std::move(cors)) {}
   http::Response handle(const http::Request& request) override;
 
  private:
+  struct RequestInfo;
+  http::Response route(const http::Request& request, RequestInfo& info);
   http::Response handle_service(const http::Request& request, Service& service,
-                                const std::vector<std::string>& resource);
-  http::Response list_services() const;
+                                const std::vector<std::string>& resource, const Access& access);
+  http::Response list_services(const Access& access) const;
+  void audit(const http::Request& request, RequestInfo& info, http::Response& response);
 
   ServiceRegistry& services_;
+  Security* security_;
+  std::vector<config::CorsRule> cors_;
 };
 
 // Splits "/api/v2/svc/_table/x" into {"svc", "_table", "x"}; the "/api" prefix and

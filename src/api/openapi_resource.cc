@@ -79,7 +79,28 @@ Result<std::vector<OpenApiTable>> describe_tables(Service& service,
   return tables;
 }
 
-http::Response spec_of(const http::Request& request, Service& service) {
+// Drops the tables the caller may not read and the columns hidden from it.
+void apply_access(std::vector<OpenApiTable>& tables, Service& service, const Access& access,
+                  const std::string& catalog_name, const std::string& schema_name) {
+  if (access.bypasses_rbac()) return;
+  std::vector<OpenApiTable> visible;
+  for (auto& table : tables) {
+    auto policy = access.table_policy(
+        service, table_component({catalog_name, schema_name, table.name}), "GET");
+    if (!policy) continue;
+    if (table.schema) {
+      table.schema = std::make_shared<const catalog::TableSchema>(
+          visible_schema(*table.schema, *policy));
+    }
+    visible.push_back(std::move(table));
+  }
+  tables = std::move(visible);
+}
+
+http::Response spec_of(const http::Request& request, Service& service, const Access& access) {
+  if (Status allowed = access.authorize(service, "_spec", "GET"); !allowed) {
+    return error_response(allowed.error());
+  }
   refresh_if_asked(request, service);
   backend::CancelToken cancel(metadata_deadline(service));
   OpenApiInput input;
@@ -93,6 +114,7 @@ http::Response spec_of(const http::Request& request, Service& service) {
   if (!entries) return error_response(entries.error());
   auto tables = describe_tables(service, *entries, cancel);
   if (!tables) return error_response(tables.error());
+  apply_access(*tables, service, access, input.catalog, input.schema);
   input.tables = std::move(*tables);
   return http::Response::json(200, build_openapi_document(input));
 }
@@ -100,31 +122,33 @@ http::Response spec_of(const http::Request& request, Service& service) {
 }  // namespace
 
 http::Response handle_spec(const http::Request& request, Service& service,
-                           const std::vector<std::string>& path) {
+                           const std::vector<std::string>& path, const Access& access) {
   if (!is_read(request)) return method_not_allowed(request, "GET, HEAD");
   if (!path.empty()) {
     return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
   }
-  return spec_of(request, service);
+  return spec_of(request, service, access);
 }
 
 http::Response handle_api_docs(const http::Request& request, ServiceRegistry& services,
-                               const std::vector<std::string>& path) {
+                               const std::vector<std::string>& path, const Access& access) {
   if (!is_read(request)) return method_not_allowed(request, "GET, HEAD");
   if (path.size() > 1) {
     return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
   }
   if (path.size() == 1) {
-    Service* service = services.find(path[0]);
+    std::shared_ptr<Service> service = services.find(path[0]);
     if (service == nullptr) {
       return error_response(Error(ErrorCode::kNotFound, "Service \"" + path[0] + "\" not found.")
                                 .with("service", path[0]));
     }
-    return spec_of(request, *service);
+    return spec_of(request, *service, access);
   }
   JsonWriter json;
   json.begin_object().key("resource").begin_array();
+  access.mark_checked();
   for (const auto& service : services.all()) {
+    if (!access.allows(*service, "_spec", "GET")) continue;
     json.begin_object()
         .field("name", service->config.name)
         .field("label", service->config.label)

@@ -1,4 +1,5 @@
 // POST /api/v2/{service}/_query: Spark SQL with bound parameters, streamed.
+#include "api/query_guard.h"
 #include "api/query_request.h"
 #include "api/resources.h"
 #include "api/result_stream.h"
@@ -7,7 +8,7 @@
 namespace lakegate::api {
 
 http::Response handle_query(const http::Request& request, Service& service,
-                            const std::vector<std::string>& path) {
+                            const std::vector<std::string>& path, const Access& access) {
   if (!path.empty()) {
     return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
   }
@@ -16,6 +17,9 @@ http::Response handle_query(const http::Request& request, Service& service,
   if (!format) return error_response(format.error());
   auto statement = parse_query_request(request.body);
   if (!statement) return error_response(statement.error());
+  if (Status allowed = authorize_query(access, service, *statement); !allowed) {
+    return error_response(allowed.error());
+  }
   // DDL (CREATE, DROP, ALTER, …) changes what the metadata cache holds.
   std::function<void()> on_complete;
   if (catalog::changes_metadata(statement->sql)) {

@@ -1,3 +1,4 @@
+#include "api/audit_notes.h"
 #include "api/result_stream.h"
 
 #include <memory>
@@ -66,6 +67,7 @@ http::Response stream_statement(Service& service, backend::Statement statement, 
     auto writer = format::make_writer(format, tracking);
     backend::CancelToken cancel(deadline);
     auto summary = service.backend->execute(statement, *writer, cancel);
+    note_statement(statement, summary);
     if (on_complete) on_complete();
     return stream_end(summary, tracking, *writer);
   };

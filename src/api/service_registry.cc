@@ -1,37 +1,97 @@
 #include "api/service_registry.h"
 
 #include "backend/backend_factory.h"
+#include "crypto/crypto.h"
 
 namespace lakegate::api {
+namespace {
+
+constexpr size_t kMaxCallerServices = 64;
+
+}  // namespace
+
+Result<std::shared_ptr<Service>> make_service(const config::ServiceConfig& config, int64_t id,
+                                              std::string description) {
+  auto backend = backend::make_backend(config);
+  if (!backend) {
+    Error error = backend.error();
+    error.message = "service \"" + config.name + "\": " + error.message;
+    return error;
+  }
+  auto service = std::make_shared<Service>();
+  service->config = config;
+  service->id = id;
+  service->description = std::move(description);
+  service->backend = std::move(*backend);
+  service->metadata = std::make_unique<catalog::MetadataCache>(*service->backend, service->config);
+  return service;
+}
 
 Result<std::unique_ptr<ServiceRegistry>> ServiceRegistry::create(
     const config::GatewayConfig& config) {
-  auto registry = std::unique_ptr<ServiceRegistry>(new ServiceRegistry());
-  for (const auto& service_config : config.services) {
-    auto backend = backend::make_backend(service_config);
-    if (!backend) {
-      Error error = backend.error();
-      error.message = "service \"" + service_config.name + "\": " + error.message;
-      return error;
-    }
-    auto service = std::make_unique<Service>();
-    service->config = service_config;
-    service->backend = std::move(*backend);
-    service->metadata =
-        std::make_unique<catalog::MetadataCache>(*service->backend, service->config);
-    registry->by_name_[service_config.name] = service.get();
-    registry->services_.push_back(std::move(service));
+  auto registry = std::make_unique<ServiceRegistry>();
+  for (size_t index = 0; index < config.services.size(); ++index) {
+    const std::string description =
+        index < config.service_descriptions.size() ? config.service_descriptions[index] : "";
+    auto service = make_service(config.services[index], 0, description);
+    if (!service) return service.error();
+    registry->put(std::move(*service));
   }
   return registry;
 }
 
-Service* ServiceRegistry::find(const std::string& name) const {
+std::shared_ptr<Service> ServiceRegistry::find(const std::string& name) const {
+  std::lock_guard lock(mutex_);
   auto it = by_name_.find(name);
   return it == by_name_.end() ? nullptr : it->second;
 }
 
+std::vector<std::shared_ptr<Service>> ServiceRegistry::all() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<Service>> services;
+  for (const auto& [name, service] : by_name_) services.push_back(service);
+  return services;
+}
+
+void ServiceRegistry::put(std::shared_ptr<Service> service) {
+  std::lock_guard lock(mutex_);
+  const std::string name = service->config.name;
+  by_name_[name] = std::move(service);
+  caller_services_.remove_if([&](const auto& entry) { return entry.second->config.name == name; });
+}
+
+void ServiceRegistry::remove(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  by_name_.erase(name);
+  caller_services_.remove_if([&](const auto& entry) { return entry.second->config.name == name; });
+}
+
+Result<std::shared_ptr<Service>> ServiceRegistry::as_caller(const std::shared_ptr<Service>& service,
+                                                            const std::string& token) {
+  const std::string key = service->config.name + '\n' + crypto::sha256_hex(token);
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = caller_services_.begin(); it != caller_services_.end(); ++it) {
+      if (it->first == key) {
+        caller_services_.splice(caller_services_.begin(), caller_services_, it);
+        return it->second;
+      }
+    }
+  }
+  config::ServiceConfig config = service->config;
+  config.access_token = token;
+  auto copy = make_service(config, service->id, service->description);
+  if (!copy) return copy.error();
+  std::lock_guard lock(mutex_);
+  caller_services_.emplace_front(key, *copy);
+  if (caller_services_.size() > kMaxCallerServices) caller_services_.pop_back();
+  return *copy;
+}
+
 void ServiceRegistry::shutdown() {
-  for (auto& service : services_) service->backend->shutdown();
+  std::lock_guard lock(mutex_);
+  for (auto& [name, service] : by_name_) service->backend->shutdown();
+  for (auto& entry : caller_services_) entry.second->backend->shutdown();
 }
 
 }  // namespace lakegate::api

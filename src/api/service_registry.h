@@ -1,10 +1,20 @@
-// The configured services and their backends, by name. Built once at start;
-// backends connect lazily, so lakegate starts even while Spark is down (and
-// answers 503 until it is back). Thread-safe for lookups.
+// The services and their backends, by name. Built at start from the config
+// file and the store; services added, changed or removed through the admin
+// API are swapped in while lakegate runs: a request holds a shared_ptr to the
+// Service it started with, so a replaced service's backend lives until its
+// last request ends. Backends connect lazily, so lakegate starts even while
+// Spark is down (and answers 503 until it is back). Thread-safe.
+//
+// Unity Catalog mode: for a service with use_unity_catalog, `as_caller`
+// gives a copy of the service whose backend authenticates with the caller's
+// own Databricks token (cached per token hash, a bounded number of them).
 #pragma once
 
+#include <cstdint>
+#include <list>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -17,25 +27,44 @@ namespace lakegate::api {
 
 struct Service {
   config::ServiceConfig config;
+  int64_t id = 0;           // the store's id (0 when security is off)
+  std::string description;  // shown in the service list
   std::unique_ptr<backend::Backend> backend;
   std::unique_ptr<catalog::MetadataCache> metadata;  // over `backend`
+
 };
+
+// A service ready to serve: backend created from `config` (which must be valid).
+Result<std::shared_ptr<Service>> make_service(const config::ServiceConfig& config, int64_t id,
+                                              std::string description);
 
 class ServiceRegistry {
  public:
-  // Creates a backend for every service; fails if any service's config is unusable.
+  // Creates a backend for every service of the file; fails if any is unusable.
   static Result<std::unique_ptr<ServiceRegistry>> create(const config::GatewayConfig& config);
 
-  // The service named `name`, or nullptr.
-  Service* find(const std::string& name) const;
-  const std::vector<std::unique_ptr<Service>>& all() const { return services_; }
+  // The service named `name`, or null.
+  std::shared_ptr<Service> find(const std::string& name) const;
+  // All services, sorted by name.
+  std::vector<std::shared_ptr<Service>> all() const;
+
+  // Adds or replaces the service of that name (its old backend is shut down
+  // once unused). Removing an unknown name is a no-op.
+  void put(std::shared_ptr<Service> service);
+  void remove(const std::string& name);
+
+  // The service as run with `token` (Unity Catalog mode); cached per token.
+  Result<std::shared_ptr<Service>> as_caller(const std::shared_ptr<Service>& service,
+                                             const std::string& token);
 
   // Interrupts running operations of every backend (shutdown).
   void shutdown();
 
  private:
-  std::vector<std::unique_ptr<Service>> services_;
-  std::map<std::string, Service*> by_name_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Service>> by_name_;
+  // Caller-token copies: key = service name + '\n' + sha256(token); most recent first.
+  std::list<std::pair<std::string, std::shared_ptr<Service>>> caller_services_;
 };
 
 }  // namespace lakegate::api

@@ -1,3 +1,4 @@
+#include "api/audit_notes.h"
 #include "api/table_exec.h"
 
 #include "format/ndjson_writer.h"
@@ -55,6 +56,7 @@ Result<MetricRow> run_for_metrics(Service& service, const backend::Statement& st
                                   const backend::CancelToken& cancel) {
   MetricSink sink;
   auto summary = service.backend->execute(statement, sink, cancel);
+  note_statement(statement, summary);
   if (!summary) return summary.error();
   return sink.take();
 }
@@ -74,6 +76,7 @@ Result<std::vector<std::string>> collect_json_rows(Service& service,
   util::StringSink text;
   format::NdjsonWriter writer(text);
   auto summary = service.backend->execute(statement, writer, cancel);
+  note_statement(statement, summary);
   if (!summary) return summary.error();
   writer.finish();
   std::vector<std::string> rows;

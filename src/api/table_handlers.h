@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/access.h"
 #include "api/service_registry.h"
 #include "api/table_request_parser.h"
 #include "catalog/table_schema.h"
@@ -16,14 +17,23 @@
 namespace lakegate::api {
 
 // A table named by the URL, resolved and described by the metadata cache.
+// `schema` is what the caller may see (hidden columns removed); `policy` is
+// the caller's row filter and column rules for this table and verb.
 struct TableTarget {
   catalog::TableName name;
   std::shared_ptr<const catalog::TableSchema> schema;
+  auth::TablePolicy policy;
 };
 
 // GET /_table: tables of the service's default catalog.schema.
 http::Response list_tables(const http::Request& request, Service& service,
-                           const TableOptions& options);
+                           const TableOptions& options, const Access& access);
+
+// kForbidden when a write breaks the caller's policy: a read-only column set,
+// a PUT (upsert) under a row filter, a POST record outside the row filter, or
+// a PATCH that sets a column the row filter tests.
+Status check_write_policy(const std::string& method, const TableTarget& target,
+                          const TableOptions& options);
 
 // GET/HEAD /_table/{name}[/{id}] (`id` null for the collection).
 http::Response read_table(const http::Request& request, Service& service, const TableTarget& target,

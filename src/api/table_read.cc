@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "api/audit_notes.h"
 #include "api/resources.h"
 #include "api/result_stream.h"
 #include "api/table_exec.h"
@@ -193,7 +194,15 @@ http::Response read_table(const http::Request& request, Service& service, const 
     if (!chosen) return error_response(chosen.error());
     format = *chosen;
   }
-  if (options.history) return history(request, service, target, options, format);
+  if (options.history) {
+    // The history shows operation parameters (predicates, values) of every row.
+    if (target.policy.restricts_anything()) {
+      return error_response(Error(ErrorCode::kForbidden,
+                                  "The table history is not available under a row filter or "
+                                  "column rules."));
+    }
+    return history(request, service, target, options, format);
+  }
 
   sql::ReadRequest& read = options.read;
   read.id_fields = id_fields_of(schema, read.id_fields);
@@ -265,7 +274,7 @@ http::Response read_table(const http::Request& request, Service& service, const 
   }
 
   if (options.count_only || options.include_count) {
-    auto statement = sql::build_count(schema, read);
+    auto statement = sql::build_count(schema, read, target.policy.row_filter);
     if (!statement) return error_response(statement.error());
     auto row = run_for_metrics(service, *statement, cancel);
     if (!row) return error_response(row.error());
@@ -281,7 +290,7 @@ http::Response read_table(const http::Request& request, Service& service, const 
 
   if (id != nullptr || options.as_list) {
     if (options.as_list) read.fields = {read.id_fields.front()};
-    auto statement = sql::build_select(schema, read, id == nullptr);
+    auto statement = sql::build_select(schema, read, id == nullptr, target.policy.row_filter);
     if (!statement) return error_response(statement.error());
     auto rows = collect_json_rows(service, *statement, cancel, limit + 1);
     if (!rows) return error_response(rows.error());
@@ -295,6 +304,7 @@ http::Response read_table(const http::Request& request, Service& service, const 
     } else {
       const bool more = static_cast<int64_t>(rows->size()) > limit;
       if (more) rows->pop_back();
+      audit_notes().rows = static_cast<int64_t>(rows->size());
       std::string body = "{\"resource\":[";
       for (size_t i = 0; i < rows->size(); ++i) {
         if (i) body.push_back(',');
@@ -311,7 +321,8 @@ http::Response read_table(const http::Request& request, Service& service, const 
     return response;
   }
 
-  auto statement = sql::build_select(schema, read, /*fetch_one_more=*/true);
+  auto statement = sql::build_select(schema, read, /*fetch_one_more=*/true,
+                                      target.policy.row_filter);
   if (!statement) return error_response(statement.error());
   TableStream stream;
   stream.statement = std::move(*statement);

@@ -82,7 +82,10 @@ std::string error_object(const Error& error) {
 }
 
 http::Response list_tables(const http::Request& request, Service& service,
-                           const TableOptions& options) {
+                           const TableOptions& options, const Access& access) {
+  if (Status allowed = access.authorize(service, "_table", "GET"); !allowed) {
+    return error_response(allowed.error());
+  }
   if (service.config.catalog.empty() || service.config.schema.empty()) {
     return error_response(
         Error(ErrorCode::kBadRequest, "Service \"" + service.config.name +
@@ -95,6 +98,8 @@ http::Response list_tables(const http::Request& request, Service& service,
   std::string body = "{\"resource\":[";
   bool first = true;
   for (const auto& table : *tables) {
+    const catalog::TableName name{service.config.catalog, service.config.schema, table.name};
+    if (!access.allows(service, table_component(name), "GET")) continue;
     if (!first) body.push_back(',');
     first = false;
     if (options.as_list) {
@@ -118,7 +123,7 @@ http::Response list_tables(const http::Request& request, Service& service,
 }
 
 http::Response handle_table(const http::Request& request, Service& service,
-                            const std::vector<std::string>& path) {
+                            const std::vector<std::string>& path, const Access& access) {
   if (path.size() > 2) {
     return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
   }
@@ -138,10 +143,13 @@ http::Response handle_table(const http::Request& request, Service& service,
   }
   auto options = parse_table_options(request);
   if (!options) return error_response(options.error());
-  if (path.empty()) return list_tables(request, service, *options);
+  if (path.empty()) return list_tables(request, service, *options, access);
 
   auto name = catalog::resolve_table_name(path[0], service.config);
   if (!name) return error_response(name.error());
+  // Authorized before Spark is asked, so a denied caller cannot probe which tables exist.
+  auto policy = access.table_policy(service, table_component(*name), method);
+  if (!policy) return error_response(policy.error());
   backend::CancelToken cancel(service_deadline(service));
   auto schema = service.metadata->describe(*name, cancel);
   if (!schema) {
@@ -152,9 +160,17 @@ http::Response handle_table(const http::Request& request, Service& service,
     }
     return error_response(error);
   }
-  TableTarget target{*name, *schema};
+  policy->row_filter.schema = *schema;
+  TableTarget target{*name, *schema, std::move(*policy)};
+  if (!target.policy.hidden_columns.empty()) {
+    target.schema = std::make_shared<const catalog::TableSchema>(
+        visible_schema(**schema, target.policy));
+  }
   const std::string* id = path.size() == 2 ? &path[1] : nullptr;
   if (is_read) return read_table(request, service, target, std::move(*options), id);
+  if (Status allowed = check_write_policy(method, target, *options); !allowed) {
+    return error_response(allowed.error());
+  }
   return write_table(request, service, target, std::move(*options), id);
 }
 

@@ -1,3 +1,4 @@
+#include "api/audit_notes.h"
 #include "api/table_stream.h"
 
 #include <memory>
@@ -71,6 +72,8 @@ http::Response stream_table(Service& service, TableStream stream) {
     limiter = &limit_sink;
     backend::CancelToken cancel(deadline);
     auto summary = service.backend->execute(shared->statement, limit_sink, cancel);
+    note_statement(shared->statement, summary);
+    audit_notes().rows = limit_sink.passed();  // records sent, not the look-ahead row
     return stream_end(summary, tracking, *writer);
   };
   return response;

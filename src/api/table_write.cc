@@ -227,7 +227,7 @@ http::Response patch_records(Service& service, const TableTarget& target,
       error = bad_request("Record " + std::to_string(i) + " has no fields to update.");
     }
     if (!error) {
-      auto statement = sql::build_update(*target.schema, update);
+      auto statement = sql::build_update(*target.schema, update, target.policy.row_filter);
       auto done =
           statement ? run_dml(service, *statement, cancel) : Result<int64_t>(statement.error());
       if (!done) {
@@ -268,7 +268,7 @@ http::Response write_by_id(const http::Request& request, Service& service,
     sql::DeleteRequest remove;
     remove.ids = {id};
     remove.id_fields = id_fields;
-    statement = sql::build_delete(schema, remove);
+    statement = sql::build_delete(schema, remove, target.policy.row_filter);
   } else {
     if (options.records.size() != 1) {
       return error_response(bad_request("No record detected in request: send one JSON object."));
@@ -283,7 +283,7 @@ http::Response write_by_id(const http::Request& request, Service& service,
       update.values = std::move(values);
       update.ids = {id};
       update.id_fields = id_fields;
-      statement = sql::build_update(schema, update);
+      statement = sql::build_update(schema, update, target.policy.row_filter);
     } else {
       // PUT: upsert the record with the URL's id.
       sql::Record record;
@@ -367,7 +367,7 @@ http::Response write_table(const http::Request& request, Service& service,
     if (remove.filter.empty() && remove.ids.empty()) {
       return error_response(bad_request("No filter or records given for delete request."));
     }
-    auto statement = sql::build_delete(schema, remove);
+    auto statement = sql::build_delete(schema, remove, target.policy.row_filter);
     if (!statement) return error_response(statement.error());
     auto affected = run_dml(service, *statement, cancel);
     if (!affected) return error_response(affected.error());
@@ -391,7 +391,7 @@ http::Response write_table(const http::Request& request, Service& service,
     update.params = read.params;
     update.ids = read.ids;
     update.id_fields = id_fields;
-    auto statement = sql::build_update(schema, update);
+    auto statement = sql::build_update(schema, update, target.policy.row_filter);
     if (!statement) return error_response(statement.error());
     auto affected = run_dml(service, *statement, cancel);
     if (!affected) return error_response(affected.error());

@@ -1,10 +1,12 @@
 // `lakegate serve`: loads and validates the config, builds the service
-// registry (backends connect lazily), and runs the HTTP server until SIGTERM
+// registry (backends connect lazily), opens the system store and security
+// (unless security is disabled), and runs the HTTP server until SIGTERM
 // or SIGINT, then shuts down gracefully and interrupts Spark operations that
 // outlive the grace period.
 #include <iostream>
 
 #include "api/gateway.h"
+#include "api/security.h"
 #include "api/service_registry.h"
 #include "app/commands.h"
 #include "config/gateway_config.h"
@@ -31,7 +33,22 @@ int serve(const std::string& config_path, const std::string& listen_override) {
     return 2;
   }
 
+  std::unique_ptr<api::Security> security;
+  if (config->security.enabled) {
+    auto opened = api::Security::open(*config, **services);
+    if (!opened) {
+      std::cerr << "lakegate: " << opened.error().message << "\n";
+      return 2;
+    }
+    security = std::move(*opened);
+  } else {
+    std::cerr << "lakegate: WARNING: security is disabled; every request is let through"
+              << std::endl;
+  }
+
   http::ServerOptions options;
+  options.tls_cert_file = config->tls.cert_file;
+  options.tls_key_file = config->tls.key_file;
   options.host = address->first;
   options.port = address->second;
   options.max_body_bytes = config->http.max_body_bytes;
@@ -40,14 +57,15 @@ int serve(const std::string& config_path, const std::string& listen_override) {
   options.idle_timeout = std::chrono::seconds(config->http.idle_timeout_seconds);
   options.max_connections = static_cast<size_t>(config->http.max_connections);
 
-  api::Gateway gateway(**services);
+  api::Gateway gateway(**services, security.get(), config->cors);
   http::Server server(options, gateway);
   if (Status started = server.start(); !started) {
     std::cerr << "lakegate: " << started.error().message << "\n";
     return 1;
   }
-  std::cerr << "lakegate " << LAKEGATE_VERSION << " listening on " << options.host << ":"
-            << server.bound_port() << " with " << config->services.size() << " service(s)"
+  std::cerr << "lakegate " << LAKEGATE_VERSION << " listening on "
+            << (config->tls.enabled() ? "https://" : "http://") << options.host << ":"
+            << server.bound_port() << " with " << (*services)->all().size() << " service(s)"
             << std::endl;
   Status ran;
   {

@@ -27,7 +27,7 @@ struct AuditOptions {
   uint64_t max_file_bytes = 64ull << 20;  // Rotate beyond this. Default: 64 MiB.
   int max_files = 5;                      // Rotated files kept. Default: 5.
   bool to_store = true;                   // Also batch into the store. Default: true.
-  size_t queue_capacity = 100000;         // Records waiting for the store. Default: 100 000.
+  size_t queue_capacity = 100000;         // Records waiting (0 acts as 1). Default: 100 000.
 };
 
 // The JSON line of a record (no trailing newline).

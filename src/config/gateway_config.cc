@@ -124,7 +124,7 @@ class MapReader {
   }
 
  private:
-  const YAML::Node& node_;
+  YAML::Node node_;  // a handle (cheap to copy); a reference could dangle on node[i]
   std::string path_;
   const EnvLookup& env_;
   std::set<std::string> seen_;

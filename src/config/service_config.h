@@ -25,6 +25,8 @@ struct ServiceConfig {
   std::string user_id;     // Spark Connect user_id. Default: "lakegate".
   int pool_size = 4;       // Sessions kept per service. Default: 4.
   int max_records = 1000;  // Cap on rows a table read returns. Default: 1000.
+
+  bool operator==(const ServiceConfig&) const = default;
 };
 
 }  // namespace lakegate::config

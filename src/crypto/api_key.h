@@ -11,7 +11,7 @@ namespace lakegate::crypto {
 std::string generate_api_key();
 // Lower-case hex SHA-256 of the key: what the store keeps and lookups use.
 std::string api_key_hash(std::string_view api_key);
-// The first 8 characters after "lg_", for display ("lg_ab12cd34…").
+// The first 8 characters after "lg_" (without "lg_"), for display as "lg_ab12cd34…".
 std::string api_key_prefix(std::string_view api_key);
 
 }  // namespace lakegate::crypto

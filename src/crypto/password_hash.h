@@ -2,6 +2,7 @@
 // "$argon2id$v=19$m=…,t=…,p=…$salt$hash" so parameters can change later.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -16,7 +17,8 @@ struct PasswordHashOptions {
 };
 
 // Hashes `password` with a fresh random 16-byte salt.
-Result<std::string> hash_password(std::string_view password, const PasswordHashOptions& options = {});
+Result<std::string> hash_password(std::string_view password,
+                                  const PasswordHashOptions& options = {});
 // True when `password` matches `encoded`; false for a mismatch or a malformed hash.
 bool verify_password(std::string_view password, const std::string& encoded);
 

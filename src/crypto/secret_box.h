@@ -13,7 +13,7 @@ namespace lakegate::crypto {
 
 class SecretBox {
  public:
-  // REQUIRES: key.size() == 32.
+  // REQUIRES: key.size() == 32 (aborts otherwise: a wrong size is a bug).
   explicit SecretBox(std::string key);
 
   // Empty plaintext seals to "" (no secret), so "unset" survives a round trip.
@@ -30,9 +30,11 @@ class SecretBox {
 };
 
 // The master key: LAKEGATE_MASTER_KEY (64 hex chars or base64url of 32
-// bytes) when `env_value` is set; otherwise read from `key_file`, which is
-// created with mode 0600 holding a new random key (hex) if absent. kBadConfig
-// when the value is malformed or the file is readable by group/others.
+// bytes) when `env_value` is set and non-empty; otherwise read from
+// `key_file` (same two forms), which is created with its parent directory and
+// mode 0600 holding a new random key (hex) if absent. Surrounding whitespace
+// is ignored. kBadConfig when the value is malformed or the file has any
+// group/other permission bit; messages name the file, never the key.
 Result<std::string> load_master_key(const std::string* env_value, const std::string& key_file);
 
 }  // namespace lakegate::crypto

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/string.hpp>
@@ -31,6 +32,7 @@ namespace {
 
 constexpr auto kDrainTime = std::chrono::milliseconds(1000);
 constexpr size_t kDrainBytes = 1 << 20;
+constexpr auto kTlsShutdownTime = std::chrono::milliseconds(200);
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -212,14 +214,25 @@ void Connection::serve() {
   tcp().close(ignored);
 }
 
-void Connection::serve_requests() {
-  if (context_.tls != nullptr) {
-    tls_.emplace(std::move(socket_), *context_.tls);
-    const error_code ec = run_io(context_.options.read_timeout, [&](auto done) {
-      tls_->async_handshake(asio::ssl::stream_base::server, [done](error_code ec) { done(ec); });
-    });
-    if (ec) return;
+bool Connection::handshake() {
+  tls_.emplace(std::move(socket_), *context_.tls);
+  const error_code ec = run_io(context_.options.read_timeout, [&](auto done) {
+    tls_->async_handshake(asio::ssl::stream_base::server, [done](error_code ec) { done(ec); });
+  });
+  if (!ec) return true;
+  // One line for what an operator may want to see (plain HTTP on the HTTPS
+  // port, no common protocol version or cipher, a client that never said
+  // hello); none for a client that just went away, nor during shutdown.
+  const bool went_away = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
+                         ec == asio::error::connection_reset;
+  if (!went_away && !force_closed_.load() && !context_.stopping.load()) {
+    log_server_info("TLS handshake failed", remote_address_ + ": " + ec.message());
   }
+  return false;
+}
+
+void Connection::serve_requests() {
+  if (context_.tls != nullptr && !handshake()) return;
   while (!context_.stopping.load()) {
     if (!wait_for_request()) return;
     const auto started = Clock::now();
@@ -460,7 +473,9 @@ void Connection::graceful_close() {
   if (force_closed_.load()) return;
   error_code ignored;
   if (tls_) {
-    run_io(std::chrono::milliseconds(200),
+    // close_notify, then wait briefly for the client's (most clients just
+    // close the TCP connection, which ends the wait at once).
+    run_io(kTlsShutdownTime,
            [&](auto done) { tls_->async_shutdown([done](error_code ec) { done(ec); }); });
   }
   tcp().shutdown(tcp::socket::shutdown_send, ignored);

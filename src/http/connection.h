@@ -72,14 +72,24 @@ class Connection {
   // Runs one async operation to completion with a timeout on this thread.
   template <typename Initiate>
   boost::system::error_code run_io(Clock::duration timeout, Initiate&& initiate);
+  // The one seam between plain and TLS: calls `function` with the stream
+  // requests and responses travel on (the TLS stream, or the TCP socket).
+  // Everything above it is written once, as a generic lambda.
   template <typename Function>
   decltype(auto) with_stream(Function&& function);
+  // The TCP socket under either stream (for cancel, shutdown, close).
   boost::asio::ip::tcp::socket& tcp();
+  // TLS handshake within the read timeout; false ends the connection.
+  bool handshake();
   void graceful_close();
 
   const ConnectionContext& context_;
   std::unique_ptr<boost::asio::io_context> io_;
   boost::asio::ip::tcp::socket socket_;  // moved into tls_ when TLS is on
+  // asio's ssl::stream, not beast::ssl_stream: asio's TLS write already
+  // gathers a write's small buffers (status line, headers, chunk framing)
+  // into one record (checked with Boost 1.81: one send per small response),
+  // so Beast's flat_stream would only add a copy.
   std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_;
   boost::asio::steady_timer timer_;
   boost::beast::flat_buffer buffer_;

@@ -1,8 +1,13 @@
 #include "http/server.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 #include <condition_variable>
 #include <csignal>
@@ -67,6 +72,53 @@ struct Rejection : std::enable_shared_from_this<Rejection> {
   char scratch[4096];
 };
 
+// Builds the TLS context from options.tls_cert_file and tls_key_file (both
+// or neither): TLS 1.2 and newer, no compression. Leaves `tls` empty for
+// plain HTTP. kBadConfig naming the file that failed.
+Status load_tls(const ServerOptions& options, std::optional<asio::ssl::context>& tls) {
+  tls.reset();
+  const std::string& cert_file = options.tls_cert_file;
+  const std::string& key_file = options.tls_key_file;
+  if (cert_file.empty() && key_file.empty()) return ok_status();
+  if (cert_file.empty() || key_file.empty()) {
+    return Error(
+        ErrorCode::kBadConfig,
+        "TLS needs both a certificate file and a key file (got " +
+            (cert_file.empty() ? "only the key " + key_file : "only the certificate " + cert_file) +
+            ")");
+  }
+  try {
+    tls.emplace(asio::ssl::context::tls_server);
+  } catch (const std::exception& error) {  // SSL_CTX_new failed
+    return Error(ErrorCode::kBadConfig,
+                 std::string("cannot create a TLS context: ") + error.what());
+  }
+  // asio's tlsv12_server would pin the version to exactly 1.2 (no 1.3);
+  // a minimum keeps 1.3 available.
+  SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
+  error_code ec;
+  tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_compression,
+                   ec);
+  if (!ec) tls->use_certificate_chain_file(cert_file, ec);
+  if (ec) {
+    tls.reset();
+    return Error(ErrorCode::kBadConfig,
+                 "cannot load TLS certificate chain " + cert_file + ": " + ec.message());
+  }
+  tls->use_private_key_file(key_file, asio::ssl::context::pem, ec);
+  if (!ec && SSL_CTX_check_private_key(tls->native_handle()) != 1) {
+    const unsigned long reason = ERR_get_error();
+    ec = reason != 0 ? error_code(static_cast<int>(reason), asio::error::get_ssl_category())
+                     : error_code(asio::error::invalid_argument);
+  }
+  if (ec) {
+    tls.reset();
+    return Error(ErrorCode::kBadConfig, "cannot load TLS private key " + key_file + " (for " +
+                                            cert_file + "): " + ec.message());
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 struct Server::State {
@@ -124,6 +176,13 @@ void Server::State::on_accepted(tcp::socket socket) {
   std::unique_lock lock(mutex);
   if (live.size() >= options.max_connections) {
     lock.unlock();
+    if (tls) {
+      // A plaintext 503 means nothing to a TLS client, and a handshake here
+      // would spend the acceptor's time when the server is busiest: close.
+      error_code ignored;
+      socket.close(ignored);
+      return;
+    }
     std::make_shared<Rejection>(std::move(socket), io)->start();
     return;
   }
@@ -183,6 +242,8 @@ Status Server::start() {
   State& state = *state_;
   if (state.started) return ok_status();
   const ServerOptions& options = state.options;
+  // TLS first: a bad certificate must not leave the port bound.
+  if (Status loaded = load_tls(options, state.tls); !loaded) return loaded;
   error_code ec;
   const asio::ip::address address = asio::ip::make_address(options.host, ec);
   if (ec) return Error(ErrorCode::kBadConfig, "invalid listen host: " + options.host);
@@ -192,24 +253,12 @@ Status Server::start() {
   if (!ec) state.acceptor.bind(endpoint, ec);
   if (!ec) state.acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
+    error_code ignored;
+    state.acceptor.close(ignored);
     return Error(ErrorCode::kBadConfig, "cannot listen on " + options.host + ":" +
                                             std::to_string(options.port) + ": " + ec.message());
   }
   state.port.store(state.acceptor.local_endpoint().port());
-
-  if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
-    if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
-      return Error(ErrorCode::kBadConfig, "TLS needs both a certificate and a key file");
-    }
-    state.tls.emplace(asio::ssl::context::tls_server);
-    state.tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                           asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                           asio::ssl::context::no_tlsv1_1);
-    state.tls->use_certificate_chain_file(options.tls_cert_file, ec);
-    if (ec) return Error(ErrorCode::kBadConfig, "cannot load TLS certificate: " + ec.message());
-    state.tls->use_private_key_file(options.tls_key_file, asio::ssl::context::pem, ec);
-    if (ec) return Error(ErrorCode::kBadConfig, "cannot load TLS key: " + ec.message());
-  }
   state.context.emplace(
       ConnectionContext{options, state.handler, state.tls ? &*state.tls : nullptr, state.stopping});
   state.started = true;

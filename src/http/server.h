@@ -18,6 +18,13 @@
 // forever without writing would keep run() waiting: handlers must honour
 // their own timeouts.
 //
+// TLS: when the options name a certificate and a key, start() loads them
+// and each connection's thread completes a TLS handshake (within
+// read_timeout) before reading requests; everything after it is the same
+// code over the TLS stream. A failed handshake (e.g. plain HTTP on the TLS
+// port) closes that connection only. Over the connection limit a TLS
+// connection is closed without the 503, which it could not read.
+//
 // Nothing thrown escapes a connection: errors are caught per connection,
 // logged and the connection closed.
 #pragma once
@@ -42,8 +49,9 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens (and loads the TLS certificate if configured).
-  // kBadConfig on failure. Called by run() if not called before.
+  // Loads the TLS certificate and key if configured, then binds and
+  // listens. kBadConfig on failure, naming the file or address (nothing
+  // stays bound then). Called by run() if not called before.
   Status start();
   // Accepts and serves connections; blocks until stop() and every connection
   // has ended. REQUIRES: called once.

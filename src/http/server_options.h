@@ -33,8 +33,12 @@ struct ServerOptions {
   // Connections served at once (one thread each); one more is answered 503
   // and closed. Default: 256.
   size_t max_connections = 256;
-  // TLS: when both are set, connections speak HTTPS with this PEM certificate
-  // chain and private key. Default: empty (plain HTTP).
+  // TLS on the listener: PEM files of the certificate chain (leaf first) and
+  // its private key; both or neither (one alone fails start() with
+  // kBadConfig, as does a file that does not load). When set, every
+  // connection completes a TLS 1.2+ handshake within read_timeout before its
+  // first request; a client that fails it (e.g. plain HTTP) is closed.
+  // Default: "" and "" (plain HTTP).
   std::string tls_cert_file;
   std::string tls_key_file;
   // One access-log line per request on stderr. Default: true.

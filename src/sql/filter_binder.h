@@ -34,6 +34,9 @@ using FilterParams = std::vector<std::pair<std::string, ClientValue>>;
 struct PolicyFilter {
   std::shared_ptr<const filter::Node> expression;  // null = no policy filter
   LookupValues lookups;
+  // The table `expression` is bound against: the full table, so a policy may
+  // test columns hidden from the caller. Null = the request's table.
+  std::shared_ptr<const catalog::TableSchema> schema;
 };
 
 // `node` as SQL over `table`. `lookups` may be null (then any `{name}` is a 400).

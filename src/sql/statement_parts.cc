@@ -69,7 +69,8 @@ Result<WhereClause> build_where(const catalog::TableSchema& table, const WhereIn
   }
 
   if (policy.expression != nullptr) {
-    auto bound = bind_filter(*policy.expression, table, kNoParams, lookups);
+    auto bound = bind_filter(*policy.expression, policy.schema ? *policy.schema : table, kNoParams,
+                             lookups);
     if (!bound) return bound.error();
     parts.push_back(std::move(*bound));
   }

@@ -1,15 +1,53 @@
-"""Starts and stops a real lakegate server process for end-to-end tests."""
+"""Starts and stops a real lakegate server process for end-to-end tests.
+
+Security is on in every test process (as in production). By default the
+process is provisioned with the real CLI before it starts: a role
+`e2e-full` granting every verb on every component of every service, and an
+app `e2e` with that role. Its API key is then sent automatically on every
+`requests` call to this process's URL that carries no credentials of its
+own, so tests written for the gateway's behaviour need not repeat it.
+Tests of authentication itself pass `provision=False` (nothing is sent for
+them) or give their own credential headers.
+"""
+import json
 import os
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 import requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("LAKEGATE_BINARY", os.path.join(ROOT, "build", "lakegate"))
+
+CREDENTIAL_HEADERS = ("x-dreamfactory-api-key", "x-dreamfactory-session-token", "authorization")
+
+# url prefix → API key sent when a request carries no credentials.
+_default_keys = {}
+_keys_lock = threading.Lock()
+_original_request = requests.Session.request
+
+
+def _request_with_default_key(self, method, url, *args, **kwargs):
+    with _keys_lock:
+        key = next((k for prefix, k in _default_keys.items() if str(url).startswith(prefix)), None)
+    if key is not None:
+        headers = dict(kwargs.get("headers") or {})
+        params = kwargs.get("params")
+        has_credentials = any(h.lower() in CREDENTIAL_HEADERS for h in headers) or (
+            "api_key=" in str(url) or "session_token=" in str(url)) or (
+            isinstance(params, dict) and ("api_key" in params or "session_token" in params)) or (
+            kwargs.get("auth") is not None)
+        if not has_credentials:
+            headers["X-DreamFactory-API-Key"] = key
+            kwargs["headers"] = headers
+    return _original_request(self, method, url, *args, **kwargs)
+
+
+requests.Session.request = _request_with_default_key
 
 
 def free_port():
@@ -21,7 +59,7 @@ def free_port():
 class LakegateProcess:
     """A lakegate serving `config_text` (YAML) on a free loopback port."""
 
-    def __init__(self, config_text, env=None):
+    def __init__(self, config_text, env=None, provision=True):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.dir = tempfile.mkdtemp(prefix="lakegate-e2e-")
@@ -31,9 +69,26 @@ class LakegateProcess:
         self.log_path = os.path.join(self.dir, "lakegate.log")
         self.env = dict(os.environ, **(env or {}))
         self.process = None
+        self.provision = provision
+        self.api_key = None
+
+    def cli(self, *args, env=None, check=True, input=None):
+        """Runs `lakegate <args> --config <this config>`; returns parsed JSON stdout."""
+        result = subprocess.run([BINARY, *args, "--config", self.config_path],
+                                capture_output=True, text=True, env=dict(self.env, **(env or {})),
+                                input=input, timeout=60)
+        if check:
+            assert result.returncode == 0, f"lakegate {' '.join(args)}: {result.stderr}"
+            return json.loads(result.stdout)
+        return result
 
     def start(self, timeout=20):
         assert os.path.exists(BINARY), f"{BINARY} missing: run scripts/build"
+        if self.provision and self.api_key is None:
+            self.cli("role", "create", "--name", "e2e-full", "--access", "*:*:127")
+            self.api_key = self.cli("app", "create", "--name", "e2e", "--role", "e2e-full")["api_key"]
+            with _keys_lock:
+                _default_keys[self.url + "/"] = self.api_key
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [BINARY, "serve", "--config", self.config_path, "--listen", f"127.0.0.1:{self.port}"],

@@ -299,6 +299,7 @@ def test_client_disconnect_mid_stream_keeps_server_healthy(lakegate, service):
         body = json.dumps({"sql": f"SELECT * FROM range(0, {rows}, 1, 500)"}).encode()
         sock.sendall(f"POST /api/v2/{service.name}/_query HTTP/1.1\r\n".encode() +
                      b"Host: x\r\nContent-Type: application/json\r\n"
+                     b"X-DreamFactory-API-Key: " + lakegate.api_key.encode() + b"\r\n"
                      b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
         assert sock.recv(4096).startswith(b"HTTP/1.1 200")
     time.sleep(1)

@@ -106,7 +106,15 @@ TEST_P(GatewayConfigErrors, NamesTheExactKey) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, GatewayConfigErrors,
     ::testing::Values(
-        BadCase{"services: []", "services"},
+        BadCase{"services: {a: 1}", "services"},
+        BadCase{"security: {enabled: false}\nlisten: 0.0.0.0:8080", "security.enabled"},
+        BadCase{"security: {jwt_ttl_minutes: 0}", "security.jwt_ttl_minutes"},
+        BadCase{"rate_limits: {backend: memcached}", "rate_limits.backend"},
+        BadCase{"audit: {max_files: 0}", "audit.max_files"},
+        BadCase{"cors: [{methods: [GET]}]", "cors[0].origin"},
+        BadCase{"cors: [{origin: '*', allow_credentials: true}]", "cors[0].allow_credentials"},
+        BadCase{"tls: {cert_file: a.pem}", "tls"},
+        BadCase{"security: {colour: blue}", "security.colour"},
         BadCase{"listen: nope\nservices: [{name: a, type: spark, config: {workspace_url: sc://h}}]",
                 "listen"},
         BadCase{"services: [{name: a, type: spark, config: {workspace_url: sc://h, timeout: abc}}]",
@@ -157,6 +165,54 @@ TEST(SplitHostPort, Forms) {
   EXPECT_EQ(b->first, "::1");
   EXPECT_FALSE(split_host_port("8080").ok());
   EXPECT_FALSE(split_host_port("h:99999").ok());
+}
+
+}  // namespace
+}  // namespace lakegate::config
+
+namespace lakegate::config {
+namespace {
+
+TEST(GatewayConfigSecurity, ReadsEverySection) {
+  auto config = parse(R"(
+listen: 127.0.0.1:9000
+store: postgresql://lakegate@127.0.0.1:5432/lakegate
+security: {enabled: false, jwt_ttl_minutes: 30, unity_catalog_token_header: X-UC-Token,
+           login_free_failures: 3, login_max_delay_seconds: 60, reload_interval_seconds: 5}
+rate_limits: {backend: "redis://127.0.0.1:6379/2"}
+audit: {file: /tmp/audit.log, max_file_bytes: 10000, max_files: 3, include_params: true}
+cors: [{origin: "https://app.example.com", methods: [GET], allow_credentials: true}]
+tls: {cert_file: c.pem, key_file: k.pem}
+)");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_TRUE(config->services.empty());
+  EXPECT_EQ(config->store, "postgresql://lakegate@127.0.0.1:5432/lakegate");
+  EXPECT_FALSE(config->security.enabled);
+  EXPECT_EQ(config->security.jwt_ttl_minutes, 30);
+  EXPECT_EQ(config->security.unity_catalog_token_header, "X-UC-Token");
+  EXPECT_EQ(config->security.login_free_failures, 3);
+  EXPECT_EQ(config->rate_limits.backend, "redis://127.0.0.1:6379/2");
+  EXPECT_EQ(config->audit.max_files, 3);
+  EXPECT_TRUE(config->audit.include_params);
+  ASSERT_EQ(config->cors.size(), 1u);
+  EXPECT_EQ(config->cors[0].methods, std::vector<std::string>{"GET"});
+  EXPECT_TRUE(config->cors[0].allow_credentials);
+  EXPECT_TRUE(config->tls.enabled());
+}
+
+TEST(GatewayConfigSecurity, ServiceJsonIsValidatedWithoutEnvironment) {
+  auto parsed = parse_service_json(
+      R"({"name":"s2","type":"spark","config":{"workspace_url":"sc://h:15002","access_token":"t"}})");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->config.access_token, "t");
+  auto with_env = parse_service_json(
+      R"({"name":"s2","type":"spark","config":{"workspace_url":"${HOME}"}})");
+  ASSERT_FALSE(with_env.ok());
+  EXPECT_EQ(with_env.error().code, ErrorCode::kBadRequest);
+  auto reserved = parse_service_json(
+      R"({"name":"system","type":"spark","config":{"workspace_url":"sc://h"}})");
+  ASSERT_FALSE(reserved.ok());
+  EXPECT_EQ(reserved.error().code, ErrorCode::kBadRequest);
 }
 
 }  // namespace

@@ -1,8 +1,6 @@
-// TLS (a self-signed certificate made on the fly) and the SIGTERM watcher.
+// TLS with an unverifying raw client, and the SIGTERM watcher. The TLS
+// listener in depth: server_tls_listener_test.cc.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -11,50 +9,21 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <csignal>
-#include <cstdio>
-#include <filesystem>
 
 #include "test_client.h"
+#include "tls_test_support.h"
 
 namespace lakegate::http::testing {
 namespace {
 
 namespace asio = boost::asio;
 
-// Writes a self-signed P-256 certificate and its key as PEM files.
-bool write_self_signed(const std::string& cert_path, const std::string& key_path) {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* cert = X509_new();
-  if (key == nullptr || cert == nullptr) return false;
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-  X509_set_pubkey(cert, key);
-  X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(cert, name);
-  bool ok = X509_sign(cert, key, EVP_sha256()) > 0;
-  FILE* cert_file = std::fopen(cert_path.c_str(), "w");
-  FILE* key_file = std::fopen(key_path.c_str(), "w");
-  ok = ok && cert_file != nullptr && key_file != nullptr && PEM_write_X509(cert_file, cert) == 1 &&
-       PEM_write_PrivateKey(key_file, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
-  if (cert_file != nullptr) std::fclose(cert_file);
-  if (key_file != nullptr) std::fclose(key_file);
-  X509_free(cert);
-  EVP_PKEY_free(key);
-  return ok;
-}
-
 TEST(ServerTls, ServesHttpsRequests) {
-  const auto directory = std::filesystem::temp_directory_path();
-  const std::string suffix = std::to_string(::getpid());
-  const std::string cert = (directory / ("lakegate-test-cert-" + suffix + ".pem")).string();
-  const std::string key = (directory / ("lakegate-test-key-" + suffix + ".pem")).string();
-  ASSERT_TRUE(write_self_signed(cert, key));
+  TestCertificate certificate;
+  ASSERT_TRUE(certificate.ok());
   ServerOptions options = test_options();
-  options.tls_cert_file = cert;
-  options.tls_key_file = key;
+  options.tls_cert_file = certificate.cert_file();
+  options.tls_key_file = certificate.key_file();
   TestServer server(options, [](const Request& request) {
     return Response::json(200, "\"secure " + request.path + "\"");
   });
@@ -72,8 +41,6 @@ TEST(ServerTls, ServesHttpsRequests) {
   asio::read(stream, asio::dynamic_buffer(received), ec);  // until the server closes
   EXPECT_EQ(received.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << received;
   EXPECT_NE(received.find("\r\n\r\n\"secure /tls\""), std::string::npos) << received;
-  std::filesystem::remove(cert);
-  std::filesystem::remove(key);
 }
 
 TEST(ServerTls, MissingKeyIsAConfigError) {

@@ -1,0 +1,90 @@
+#include "api/access.h"
+
+#include <algorithm>
+
+#include "api/service_registry.h"
+#include "auth/rbac.h"
+
+namespace lakegate::api {
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+Error forbidden(const Service& service, std::string_view component, std::string_view verb) {
+  return Error(ErrorCode::kForbidden, auth::denied_message(verb, component, service.config.name))
+      .with("service", service.config.name)
+      .with("component", std::string(component));
+}
+
+}  // namespace
+
+Access Access::open() { return Access(nullptr, nullptr); }
+
+Access::Access(std::shared_ptr<const auth::Principal> principal,
+               std::shared_ptr<const auth::SecuritySnapshot> snapshot)
+    : principal_(std::move(principal)), snapshot_(std::move(snapshot)) {}
+
+bool Access::allows(const Service& service, std::string_view component,
+                    std::string_view verb) const {
+  mark_checked();
+  if (bypasses_rbac()) return true;
+  if (!principal_->role) return false;
+  return auth::decide(*principal_->role, service.id, component, verb, principal_->requestor)
+      .allowed;
+}
+
+Status Access::authorize(const Service& service, std::string_view component,
+                         std::string_view verb) const {
+  if (allows(service, component, verb)) return {};
+  return forbidden(service, component, verb);
+}
+
+Result<auth::TablePolicy> Access::table_policy(const Service& service, std::string_view component,
+                                               std::string_view verb) const {
+  mark_checked();
+  if (bypasses_rbac()) return auth::TablePolicy{};
+  if (!principal_->role) return forbidden(service, component, verb);
+  auto decision =
+      auth::decide(*principal_->role, service.id, component, verb, principal_->requestor);
+  if (!decision.allowed) return forbidden(service, component, verb);
+  return auth::build_table_policy(decision.rows, principal_->lookups());
+}
+
+bool Access::restricted_on(const Service& service) const {
+  if (bypasses_rbac()) return false;
+  if (!principal_->role) return true;
+  for (const auto& row : principal_->role->access) {
+    if (row.service_id && *row.service_id != service.id) continue;
+    if (!row.filters.empty() || !row.hidden_fields.empty() || !row.read_only_fields.empty()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+catalog::TableSchema visible_schema(const catalog::TableSchema& schema,
+                                    const auth::TablePolicy& policy) {
+  if (policy.hidden_columns.empty()) return schema;
+  catalog::TableSchema visible = schema;
+  visible.columns.clear();
+  for (const auto& column : schema.columns) {
+    if (!policy.hidden_columns.count(lower(column.name))) visible.columns.push_back(column);
+  }
+  std::vector<std::string> partitions;
+  for (const auto& name : schema.partition_columns) {
+    if (!policy.hidden_columns.count(lower(name))) partitions.push_back(name);
+  }
+  visible.partition_columns = std::move(partitions);
+  return visible;
+}
+
+std::string table_component(const catalog::TableName& name) {
+  return "_table/" + name.catalog + "." + name.schema + "." + name.table;
+}
+
+}  // namespace lakegate::api
