@@ -107,6 +107,10 @@ class Lakegate:
                 f'listen: "127.0.0.1:{self.port}"\n'
                 "http:\n"
                 "  shutdown_grace_seconds: 2\n"
+                # These benchmarks measure the Spark path against its peers;
+                # bench/security_bench.py measures what security adds.
+                "security:\n"
+                "  enabled: false\n"
                 "services:\n"
                 "  - name: spark\n"
                 "    type: spark\n"

@@ -26,7 +26,7 @@ std::string lower(std::string_view text) {
 // Operator names a read-only statement's parsed plan may contain.
 const std::set<std::string>& read_only_operators() {
   static const std::set<std::string> kOperators = {
-      "Aggregate", "CTERelationDef", "CTERelationRef", "Deduplicate", "Distinct", "Except",
+      "Aggregate", "CTE", "CTERelationDef", "PosParameterizedQuery", "NameParameterizedQuery", "CTERelationRef", "Deduplicate", "Distinct", "Except",
       "Expand", "Filter", "Generate", "GlobalLimit", "Intersect", "Join", "LateralJoin",
       "LocalLimit", "LocalRelation", "Offset", "OneRowRelation", "Pivot", "Project", "Range",
       "RebalancePartitions", "RelationTimeTravel", "Repartition", "RepartitionByExpression",
@@ -81,6 +81,14 @@ Status check_read_only_plan(std::string_view explain_text) {
     if (j == i) continue;
     const std::string name(line.substr(i, j - i));
     if (!read_only_operators().count(name)) return read_only_refusal("the operation " + name);
+    if (name == "UnresolvedRelation" || name == "UnresolvedTableOrView") {
+      // json.`/etc/...`: reading files of the Spark server by path.
+      const std::string_view rest = line.substr(j);
+      const size_t close = rest.find(']');
+      if (rest.substr(0, close).find('/') != std::string_view::npos) {
+        return read_only_refusal("a path-based relation");
+      }
+    }
     if (name == "UnresolvedTableValuedFunction") {
       const std::string rest = lower(line.substr(j));
       if (rest.rfind(" [range]", 0) != 0) {

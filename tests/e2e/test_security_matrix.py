@@ -9,12 +9,13 @@ with it (200). Writes go to a scratch Delta table that the sys-admin creates
 through _query and drops at the end.
 """
 import itertools
+import json
 import time
 
 import pytest
 import requests
 
-from security_helpers import (ALL_VERBS, DELETE, GET, PATCH, POST, AdminApi, assert_error,
+from security_helpers import (ALL_VERBS, GET, POST, AdminApi, assert_error,
                               bearer_headers, forge_jwt, jwt_claims, jwt_key, key_headers, login,
                               session_headers, start_secure, strong_password, tamper_jwt, unique)
 
@@ -365,3 +366,34 @@ def test_normal_user_cannot_use_admin_session_or_system(bed):
             response = requests.request(method, f"{bed.server.url}/api/v2/{path}", headers=headers,
                                         json={"resource": [{"name": "sneaky"}]}, timeout=30)
             assert_error(response, 403, "sys-admin")
+
+
+def test_cli_provisioning_reaches_the_running_server(bed):
+    """`lakegate role/app/user create` on the store of a running server: usable within the reload poll."""
+    server = bed.server
+    role = unique("cli_role")
+    created = server.cli("role", "create", "--name", role, "--access", "spark:_table/*:GET",
+                         "--access", f"spark:_table/default.{bed.scratch}:GET,POST")
+    assert [row["verb_mask"] for row in created["role_service_access_by_role_id"]] == [GET, GET | POST]
+    key = server.cli("app", "create", "--name", unique("cli_app"), "--role", role)["api_key"]
+    password = strong_password()
+    email = f"{unique('cli')}@lakegate.test"
+    user = server.cli("user", "create", "--email", email, "--password-env", "LG_E2E_CLI_PASSWORD", "--role", role,
+                      env={"LG_E2E_CLI_PASSWORD": password})
+    assert user["is_sys_admin"] is False and password not in json.dumps(user)
+    roles = server.cli("role", "list")["resource"]
+    assert role in [r["name"] for r in roles]
+
+    deadline = time.time() + 10
+    while call(server, "table_read", {}, key_headers(key), bed).status_code != 200:
+        assert time.time() < deadline, "the CLI-made key never worked on the running server"
+        time.sleep(0.2)
+    assert call(server, "table_create", {}, key_headers(key), bed).status_code == 200
+    assert_error(call(server, "table_patch", {}, key_headers(key), bed), 403)
+    token = login(server, email, password)["session_token"]
+    assert call(server, "table_read", {}, session_headers(token), bed).status_code == 200
+    assert_error(call(server, "system_role", {}, session_headers(token), bed), 403)
+    # Passwords are never taken from the command line, and short ones are refused.
+    weak = server.cli("user", "create", "--email", f"{unique('weak')}@lakegate.test", "--password-env",
+                      "LG_E2E_CLI_PASSWORD", env={"LG_E2E_CLI_PASSWORD": "short"}, check=False)
+    assert weak.returncode != 0
