@@ -4,7 +4,7 @@
 the bucket is checked on every request) and the audit record (file + store).
 
 Two lakegate processes serve the same cached-metadata route
-(GET /api/v2/spark/_schema/trips: answered from the metadata cache after the
+(GET /api/v2/spark/_table?as_list=true: the table list, answered from the metadata cache after the
 first request, so Spark is not in the measurement): one with
 `security.enabled: false`, one with security on. wrk (Debian's package) loads
 each on loopback for a bounded time; lakegate's CPU time is read from /proc
@@ -30,7 +30,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.environ.get("LAKEGATE_BIN", os.path.join(ROOT, "build", "lakegate"))
-ROUTE = "/api/v2/spark/_schema/trips"
+ROUTE = "/api/v2/spark/_table?as_list=true"
 
 
 def free_port():
@@ -73,9 +73,11 @@ class Server:
                 f.write("security: {enabled: false}\n")
         self.headers = {}
         if secure:
-            self.cli("role", "create", "--name", "reader", "--access", "spark:_schema/*:GET")
+            self.cli("role", "create", "--name", "reader", "--access", "spark:_table/*:GET")
             key = self.cli("app", "create", "--name", "bench", "--role", "reader")["api_key"]
             self.headers["X-DreamFactory-API-Key"] = key
+            self.cli("admin", "create", "--email", "bench@example.com", "--password-env",
+                     "BENCH_PW", env={"BENCH_PW": "bench-password-1"})
         self.proc = subprocess.Popen([BINARY, "serve", "--config", self.config],
                                      stdout=open(os.path.join(self.dir, "log"), "w"),
                                      stderr=subprocess.STDOUT)
@@ -106,8 +108,6 @@ class Server:
         return json.loads(out.stdout)
 
     def admin_token(self):
-        self.cli("admin", "create", "--email", "bench@example.com", "--password-env", "BENCH_PW",
-                 env={"BENCH_PW": "bench-password-1"})
         body = json.dumps({"email": "bench@example.com", "password": "bench-password-1"}).encode()
         with urllib.request.urlopen(urllib.request.Request(
                 self.url + "/api/v2/system/admin/session", data=body), timeout=10) as r:

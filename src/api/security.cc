@@ -43,6 +43,20 @@ Result<std::unique_ptr<store::Store>> open_store(const config::GatewayConfig& co
   return store::Store::open(store_url(config), std::move(*box));
 }
 
+Status save_config_services(const config::GatewayConfig& config, store::Store& store) {
+  for (size_t index = 0; index < config.services.size(); ++index) {
+    store::ServiceRecord record;
+    record.config = config.services[index];
+    if (index < config.service_descriptions.size()) {
+      record.description = config.service_descriptions[index];
+    }
+    record.source = "config";
+    auto saved = store.upsert_config_service(record);
+    if (!saved) return saved.error();
+  }
+  return {};
+}
+
 Status sync_services_from_store(store::Store& store, ServiceRegistry& services) {
   auto records = store.list_services();
   if (!records) return records.error();
@@ -85,15 +99,8 @@ Result<std::unique_ptr<Security>> Security::open(const config::GatewayConfig& co
   if (!store) return store.error();
   security->store_ = std::move(*store);
 
-  for (size_t index = 0; index < config.services.size(); ++index) {
-    store::ServiceRecord record;
-    record.config = config.services[index];
-    if (index < config.service_descriptions.size()) {
-      record.description = config.service_descriptions[index];
-    }
-    record.source = "config";
-    auto saved = security->store_->upsert_config_service(record);
-    if (!saved) return saved.error();
+  if (Status saved = save_config_services(config, *security->store_); !saved) {
+    return saved.error();
   }
   if (Status synced = sync_services_from_store(*security->store_, services); !synced) {
     return synced.error();

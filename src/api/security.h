@@ -63,6 +63,10 @@ class Security {
   int64_t services_counter_ = -1;  // change counter the registry was last synced at
 };
 
+// Records the config file's services in the store (source "config"), so roles
+// and limits can name them; unchanged ones are not rewritten.
+Status save_config_services(const config::GatewayConfig& config, store::Store& store);
+
 // Makes the registry hold exactly the active services of the store (config
 // services keep their file definition). Used at start and after changes.
 Status sync_services_from_store(store::Store& store, ServiceRegistry& services);

@@ -1,5 +1,7 @@
 #include "api/service_registry.h"
 
+#include <algorithm>
+
 #include "backend/backend_factory.h"
 #include "crypto/crypto.h"
 
@@ -50,12 +52,17 @@ std::vector<std::shared_ptr<Service>> ServiceRegistry::all() const {
   std::lock_guard lock(mutex_);
   std::vector<std::shared_ptr<Service>> services;
   for (const auto& [name, service] : by_name_) services.push_back(service);
+  std::sort(services.begin(), services.end(), [this](const auto& a, const auto& b) {
+    if (a->id != b->id) return a->id < b->id;
+    return first_added_.at(a->config.name) < first_added_.at(b->config.name);
+  });
   return services;
 }
 
 void ServiceRegistry::put(std::shared_ptr<Service> service) {
   std::lock_guard lock(mutex_);
   const std::string name = service->config.name;
+  first_added_.emplace(name, next_sequence_++);
   by_name_[name] = std::move(service);
   caller_services_.remove_if([&](const auto& entry) { return entry.second->config.name == name; });
 }

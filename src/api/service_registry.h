@@ -45,7 +45,7 @@ class ServiceRegistry {
 
   // The service named `name`, or null.
   std::shared_ptr<Service> find(const std::string& name) const;
-  // All services, sorted by name.
+  // All services in the order they were defined (store id, then first addition).
   std::vector<std::shared_ptr<Service>> all() const;
 
   // Adds or replaces the service of that name (its old backend is shut down
@@ -63,6 +63,8 @@ class ServiceRegistry {
  private:
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Service>> by_name_;
+  std::map<std::string, uint64_t> first_added_;  // name → sequence number
+  uint64_t next_sequence_ = 0;
   // Caller-token copies: key = service name + '\n' + sha256(token); most recent first.
   std::list<std::pair<std::string, std::shared_ptr<Service>>> caller_services_;
 };

@@ -30,7 +30,10 @@ int fail(const std::string& message) {
 Result<std::unique_ptr<store::Store>> store_of(const std::string& config_path) {
   auto config = config::load_config(config_path);
   if (!config) return config.error();
-  return api::open_store(*config);
+  auto store = api::open_store(*config);
+  if (!store) return store.error();
+  if (Status saved = api::save_config_services(*config, **store); !saved) return saved.error();
+  return store;
 }
 
 Result<std::string> read_password(const AdminOptions& options) {

@@ -3,6 +3,8 @@
 // kConflict; every other failure is kStore with SQLite's message.
 #include <sqlite3.h>
 
+#include <unordered_map>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -50,17 +52,21 @@ class SqliteDatabase final : public Database {
 
   Result<std::vector<DbRow>> query(std::string_view sql,
                                    const std::vector<DbValue>& params) override {
-    sqlite3_stmt* raw = nullptr;
-    const char* tail = nullptr;
-    if (sqlite3_prepare_v2(connection_.get(), sql.data(), static_cast<int>(sql.size()), &raw,
-                           &tail) != SQLITE_OK) {
-      return driver_error(sqlite3_extended_errcode(connection_.get()));
-    }
-    StatementPtr statement(raw);
-    if (!statement) return Error(ErrorCode::kInternal, "sqlite: empty statement");
-    if (!is_blank(std::string_view(tail, sql.data() + sql.size() - tail))) {
-      return Error(ErrorCode::kInternal, "sqlite: query() takes a single statement");
-    }
+    auto prepared = prepare(sql);
+    if (!prepared) return prepared.error();
+    sqlite3_stmt* statement_handle = *prepared;
+    // Ready for the next use whatever happens below (the statement is cached).
+    struct ResetOnExit {
+      sqlite3_stmt* statement;
+      ~ResetOnExit() {
+        sqlite3_reset(statement);
+        sqlite3_clear_bindings(statement);
+      }
+    } reset_on_exit{statement_handle};
+    struct Borrowed {
+      sqlite3_stmt* handle;
+      sqlite3_stmt* get() const { return handle; }
+    } statement{statement_handle};
     if (sqlite3_bind_parameter_count(statement.get()) != static_cast<int>(params.size())) {
       return Error(ErrorCode::kInternal, "sqlite: wrong number of parameters");
     }
@@ -104,6 +110,30 @@ class SqliteDatabase final : public Database {
   }
 
  private:
+  ConnectionPtr connection_;  // declared first: destroyed after the cached statements
+  // Statements are prepared once per SQL text and reused (the store's SQL is
+  // a small fixed set; parsing it again per audit row cost more than the insert).
+  Result<sqlite3_stmt*> prepare(std::string_view sql) {
+    auto cached = statements_.find(std::string(sql));
+    if (cached != statements_.end()) return cached->second.get();
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    if (sqlite3_prepare_v2(connection_.get(), sql.data(), static_cast<int>(sql.size()), &raw,
+                           &tail) != SQLITE_OK) {
+      return driver_error(sqlite3_extended_errcode(connection_.get()));
+    }
+    StatementPtr statement(raw);
+    if (!statement) return Error(ErrorCode::kInternal, "sqlite: empty statement");
+    if (!is_blank(std::string_view(tail, sql.data() + sql.size() - tail))) {
+      return Error(ErrorCode::kInternal, "sqlite: query() takes a single statement");
+    }
+    if (statements_.size() >= kMaxCachedStatements) statements_.clear();
+    return statements_.emplace(std::string(sql), std::move(statement)).first->second.get();
+  }
+
+  static constexpr size_t kMaxCachedStatements = 128;
+  std::unordered_map<std::string, StatementPtr> statements_;
+
   Error driver_error(int extended_code) const {
     std::string message = "sqlite: ";
     message += sqlite3_errmsg(connection_.get());
@@ -113,8 +143,6 @@ class SqliteDatabase final : public Database {
     }
     return Error(ErrorCode::kStore, std::move(message));
   }
-
-  ConnectionPtr connection_;
 };
 
 }  // namespace

@@ -30,6 +30,37 @@ _default_keys = {}
 _keys_lock = threading.Lock()
 _original_request = requests.Session.request
 
+# Secrets that must never appear in any response body or lakegate log line of
+# the whole suite: the test bed's Databricks tokens, master keys, passwords,
+# and every API key / session token once it has been handed out.
+_secrets = set()
+
+
+def register_secret(value):
+    """Adds `value` to the secrets every later response and log is checked for."""
+    if value and len(value) >= 8:
+        with _keys_lock:
+            _secrets.add(value)
+
+
+def _load_testbed_secrets():
+    path = os.path.join(ROOT, ".testbed", "env")
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        for line in f:
+            key, _, value = line.strip().partition("=")
+            if key.startswith("LAKEGATE_DATABRICKS") and "TOKEN" in key:
+                register_secret(value)
+
+
+_load_testbed_secrets()
+
+
+def leaked_secrets(text):
+    with _keys_lock:
+        return [secret for secret in _secrets if secret in text]
+
 
 def _request_with_default_key(self, method, url, *args, **kwargs):
     with _keys_lock:
@@ -44,7 +75,11 @@ def _request_with_default_key(self, method, url, *args, **kwargs):
         if not has_credentials:
             headers["X-DreamFactory-API-Key"] = key
             kwargs["headers"] = headers
-    return _original_request(self, method, url, *args, **kwargs)
+    response = _original_request(self, method, url, *args, **kwargs)
+    if not kwargs.get("stream"):
+        leaked = leaked_secrets(response.content.decode("utf-8", "replace"))
+        assert not leaked, f"a secret appeared in the response of {method} {url}"
+    return response
 
 
 requests.Session.request = _request_with_default_key
@@ -87,8 +122,10 @@ class LakegateProcess:
         if self.provision and self.api_key is None:
             self.cli("role", "create", "--name", "e2e-full", "--access", "*:*:127")
             self.api_key = self.cli("app", "create", "--name", "e2e", "--role", "e2e-full")["api_key"]
+            register_secret(self.api_key)
             with _keys_lock:
                 _default_keys[self.url + "/"] = self.api_key
+        register_secret(self.env.get("LAKEGATE_MASTER_KEY"))
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [BINARY, "serve", "--config", self.config_path, "--listen", f"127.0.0.1:{self.port}"],
@@ -99,11 +136,20 @@ class LakegateProcess:
                 raise RuntimeError(f"lakegate exited {self.process.returncode}: {self.log_text()}")
             try:
                 if requests.get(self.url + "/health", timeout=1).status_code == 200:
+                    key_file = os.path.join(self.dir, "lakegate.key")
+                    if os.path.exists(key_file):
+                        with open(key_file) as f:
+                            register_secret(f.read().strip())
                     return self
             except requests.RequestException:
                 pass
             time.sleep(0.1)
         raise RuntimeError("lakegate did not answer /health: " + self.log_text())
+
+    def assert_no_secrets_logged(self):
+        with open(self.log_path, errors="replace") as f:
+            leaked = leaked_secrets(f.read())
+        assert not leaked, f"a secret appeared in {self.log_path}"
 
     def log_text(self):
         with open(self.log_path) as f:
@@ -117,6 +163,7 @@ class LakegateProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.assert_no_secrets_logged()
         return self.process.returncode
 
     def query(self, sql, params=None, **kwargs):
