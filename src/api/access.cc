@@ -4,16 +4,10 @@
 
 #include "api/service_registry.h"
 #include "auth/rbac.h"
+#include "util/ascii.h"
 
 namespace lakegate::api {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 Error forbidden(const Service& service, std::string_view component, std::string_view verb) {
   return Error(ErrorCode::kForbidden, auth::denied_message(verb, component, service.config.name))
@@ -23,7 +17,9 @@ Error forbidden(const Service& service, std::string_view component, std::string_
 
 }  // namespace
 
-Access Access::open() { return Access(nullptr, nullptr); }
+Access Access::open() {
+  return Access(nullptr, nullptr);
+}
 
 Access::Access(std::shared_ptr<const auth::Principal> principal,
                std::shared_ptr<const auth::SecuritySnapshot> snapshot)
@@ -73,11 +69,12 @@ catalog::TableSchema visible_schema(const catalog::TableSchema& schema,
   catalog::TableSchema visible = schema;
   visible.columns.clear();
   for (const auto& column : schema.columns) {
-    if (!policy.hidden_columns.count(lower(column.name))) visible.columns.push_back(column);
+    if (!policy.hidden_columns.count(util::ascii_lower(column.name)))
+      visible.columns.push_back(column);
   }
   std::vector<std::string> partitions;
   for (const auto& name : schema.partition_columns) {
-    if (!policy.hidden_columns.count(lower(name))) partitions.push_back(name);
+    if (!policy.hidden_columns.count(util::ascii_lower(name))) partitions.push_back(name);
   }
   visible.partition_columns = std::move(partitions);
   return visible;

@@ -7,6 +7,7 @@
 #include "api/audit_notes.h"
 #include "auth/rbac.h"
 #include "catalog/text_rows_sink.h"
+#include "util/ascii.h"
 
 namespace lakegate::api {
 namespace {
@@ -16,30 +17,24 @@ Error read_only_refusal(const std::string& what) {
                "This role may run read-only SQL only; the statement contains " + what + ".");
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // Operator names a read-only statement's parsed plan may contain.
 const std::set<std::string>& read_only_operators() {
   static const std::set<std::string> kOperators = {
-      "Aggregate", "CTE", "CTERelationDef", "PosParameterizedQuery", "NameParameterizedQuery", "CTERelationRef", "Deduplicate", "Distinct", "Except",
-      "Expand", "Filter", "Generate", "GlobalLimit", "Intersect", "Join", "LateralJoin",
-      "LocalLimit", "LocalRelation", "Offset", "OneRowRelation", "Pivot", "Project", "Range",
-      "RebalancePartitions", "RelationTimeTravel", "Repartition", "RepartitionByExpression",
-      "ResolvedHint", "Sample", "Sort", "SubqueryAlias", "Tail", "Transpose", "Union",
-      "UnresolvedHaving", "UnresolvedHint", "UnresolvedInlineTable", "UnresolvedRelation",
-      "UnresolvedSubqueryColumnAliases", "UnresolvedTVFAliases", "UnresolvedTableValuedFunction",
-      "UnresolvedWith", "Unpivot", "View", "Window", "WithCTE", "WithWindowDefinition",
+      "Aggregate", "CTE", "CTERelationDef", "PosParameterizedQuery", "NameParameterizedQuery",
+      "CTERelationRef", "Deduplicate", "Distinct", "Except", "Expand", "Filter", "Generate",
+      "GlobalLimit", "Intersect", "Join", "LateralJoin", "LocalLimit", "LocalRelation", "Offset",
+      "OneRowRelation", "Pivot", "Project", "Range", "RebalancePartitions", "RelationTimeTravel",
+      "Repartition", "RepartitionByExpression", "ResolvedHint", "Sample", "Sort", "SubqueryAlias",
+      "Tail", "Transpose", "Union", "UnresolvedHaving", "UnresolvedHint", "UnresolvedInlineTable",
+      "UnresolvedRelation", "UnresolvedSubqueryColumnAliases", "UnresolvedTVFAliases",
+      "UnresolvedTableValuedFunction", "UnresolvedWith", "Unpivot", "View", "Window", "WithCTE",
+      "WithWindowDefinition",
       // Metadata reads.
-      "DescribeColumn", "DescribeFunction", "DescribeNamespace", "DescribeRelation",
-      "ShowColumns", "ShowCreateTable", "ShowFunctions", "ShowNamespaces", "ShowPartitions",
-      "ShowTableProperties", "ShowTables", "ShowViews", "UnresolvedFunctionName",
-      "UnresolvedNamespace", "UnresolvedTableOrView", "UnresolvedTable", "UnresolvedView",
-      "CurrentNamespace", "ResolvedNamespace"};
+      "DescribeColumn", "DescribeFunction", "DescribeNamespace", "DescribeRelation", "ShowColumns",
+      "ShowCreateTable", "ShowFunctions", "ShowNamespaces", "ShowPartitions", "ShowTableProperties",
+      "ShowTables", "ShowViews", "UnresolvedFunctionName", "UnresolvedNamespace",
+      "UnresolvedTableOrView", "UnresolvedTable", "UnresolvedView", "CurrentNamespace",
+      "ResolvedNamespace"};
   return kOperators;
 }
 
@@ -55,7 +50,7 @@ Status check_read_only_plan(std::string_view explain_text) {
   if (const size_t end = section.find("\n=="); end != std::string_view::npos) {
     section = section.substr(0, end);
   }
-  const std::string lowered = lower(section);
+  const std::string lowered = util::ascii_lower(section);
   for (const char* function : {"reflect(", "java_method(", "try_reflect("}) {
     if (lowered.find(function) != std::string::npos) {
       return read_only_refusal(std::string("the function ") + function + ")");
@@ -75,7 +70,8 @@ Status check_read_only_plan(std::string_view explain_text) {
       ++i;
     }
     size_t j = i;
-    while (j < line.size() && (std::isalnum(static_cast<unsigned char>(line[j])) || line[j] == '_')) {
+    while (j < line.size() &&
+           (std::isalnum(static_cast<unsigned char>(line[j])) || line[j] == '_')) {
       ++j;
     }
     if (j == i) continue;
@@ -90,7 +86,7 @@ Status check_read_only_plan(std::string_view explain_text) {
       }
     }
     if (name == "UnresolvedTableValuedFunction") {
-      const std::string rest = lower(line.substr(j));
+      const std::string rest = util::ascii_lower(line.substr(j));
       if (rest.rfind(" [range]", 0) != 0) {
         return read_only_refusal("a table-valued function other than range");
       }

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "api/query_request.h"
+#include "util/ascii.h"
 
 namespace lakegate::api {
 namespace {
@@ -34,13 +35,6 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && blank(text.front())) text.remove_prefix(1);
   while (!text.empty() && blank(text.back())) text.remove_suffix(1);
   return text;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 // Canonical option name of a query/body key, or "" when it is not an option.
@@ -372,7 +366,7 @@ std::vector<std::string> list_of(const RawOption& option) {
 
 const std::string* ParsedRecord::raw(std::string_view name) const {
   for (size_t i = 0; i < values.size(); ++i) {
-    if (lower(values[i].first) == lower(name)) return &raw_json[i];
+    if (util::ascii_lower(values[i].first) == util::ascii_lower(name)) return &raw_json[i];
   }
   return nullptr;
 }
@@ -391,7 +385,7 @@ std::vector<std::string> split_list(std::string_view text) {
 }
 
 Result<bool> parse_flag(std::string_view name, std::string_view text) {
-  const std::string value = lower(trim(text));
+  const std::string value = util::ascii_lower(trim(text));
   if (value.empty() || value == "true" || value == "1" || value == "yes" || value == "on")
     return true;
   if (value == "false" || value == "0" || value == "no" || value == "off") return false;
@@ -439,7 +433,7 @@ Result<std::vector<sql::OrderTerm>> parse_order(std::string_view text) {
       if (pos >= text.size() || text[pos] == ',') break;
       const size_t start = pos;
       while (pos < text.size() && text[pos] != ' ' && text[pos] != '\t' && text[pos] != ',') ++pos;
-      words.push_back(lower(text.substr(start, pos - start)));
+      words.push_back(util::ascii_lower(text.substr(start, pos - start)));
     }
     size_t w = 0;
     if (w < words.size() && (words[w] == "asc" || words[w] == "desc")) {

@@ -5,16 +5,10 @@
 
 #include "api/table_handlers.h"
 #include "auth/record_check.h"
+#include "util/ascii.h"
 
 namespace lakegate::api {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 Error denied(std::string detail) {
   return Error(ErrorCode::kForbidden, "Denied access to some of the requested fields.")
@@ -37,7 +31,7 @@ Status check_write_policy(const std::string& method, const TableTarget& target,
   for (size_t index = 0; index < options.records.size(); ++index) {
     const auto& values = options.records[index].values;
     for (const auto& [column, value] : values) {
-      const std::string name = lower(column);
+      const std::string name = util::ascii_lower(column);
       if (policy.read_only_columns.count(name)) {
         return denied("column \"" + column + "\" is read-only for this role");
       }
@@ -46,8 +40,7 @@ Status check_write_policy(const std::string& method, const TableTarget& target,
       }
     }
     if (method == "POST" && policy.restricts_rows() &&
-        !auth::record_satisfies(*policy.row_filter.expression, values,
-                                policy.row_filter.lookups)) {
+        !auth::record_satisfies(*policy.row_filter.expression, values, policy.row_filter.lookups)) {
       return denied("record " + std::to_string(index) + " is outside the rows this role may write");
     }
   }

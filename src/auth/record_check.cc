@@ -4,19 +4,14 @@
 #include <charconv>
 #include <optional>
 
+#include "util/ascii.h"
+
 namespace lakegate::auth {
 namespace {
 
 using sql::filter::Node;
 using sql::filter::Operand;
 using sql::filter::Operator;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // A scalar as the evaluator sees it: null, or text with an optional number.
 struct Scalar {
@@ -74,7 +69,7 @@ std::optional<Scalar> operand_value(const Operand& operand, const sql::LookupVal
 
 std::optional<Scalar> column_value(const sql::Record& record, const std::string& column) {
   for (const auto& [name, value] : record) {
-    if (lower(name) != lower(column)) continue;
+    if (util::ascii_lower(name) != util::ascii_lower(column)) continue;
     if (value.is_json()) return std::nullopt;
     return from_value(value.scalar);
   }
@@ -147,8 +142,8 @@ std::optional<bool> evaluate(const Node& node, const sql::Record& record,
     } else if (node.op == Operator::kStartsWith) {
       result = text.rfind(part, 0) == 0;
     } else {
-      result = text.size() >= part.size() && text.compare(text.size() - part.size(), part.size(),
-                                                          part) == 0;
+      result = text.size() >= part.size() &&
+               text.compare(text.size() - part.size(), part.size(), part) == 0;
     }
   } else if (node.op == Operator::kLike || node.op == Operator::kBetween) {
     return std::nullopt;  // not decided here: refuse
@@ -187,7 +182,7 @@ std::optional<bool> evaluate(const Node& node, const sql::Record& record,
 
 void collect_columns(const Node& node, std::set<std::string>& out) {
   if (node.kind == Node::Kind::kPredicate) {
-    out.insert(lower(node.column));
+    out.insert(util::ascii_lower(node.column));
     return;
   }
   for (const auto& child : node.children) collect_columns(child, out);

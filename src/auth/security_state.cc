@@ -2,19 +2,13 @@
 
 #include <algorithm>
 
+#include "util/ascii.h"
+
 namespace lakegate::auth {
-namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 const store::UserRecord* SecuritySnapshot::find_user_by_email(const std::string& email) const {
-  auto id = user_ids_by_email.find(lower(email));
+  auto id = user_ids_by_email.find(util::ascii_lower(email));
   if (id == user_ids_by_email.end()) return nullptr;
   auto user = users.find(id->second);
   return user == users.end() ? nullptr : &user->second;
@@ -55,7 +49,7 @@ Status SecurityState::reload() {
   auto users = store_.list_users();
   if (!users) return users.error();
   for (auto& user : *users) {
-    next->user_ids_by_email[lower(user.email)] = user.id;
+    next->user_ids_by_email[util::ascii_lower(user.email)] = user.id;
     next->users[user.id] = std::move(user);
   }
   auto rows = store_.list_user_app_roles();

@@ -3,16 +3,12 @@
 #include <cctype>
 #include <optional>
 
+#include "util/ascii.h"
+
 namespace lakegate::catalog {
 namespace {
 
 using Kind = SparkType::Kind;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // A recursive-descent reader over the type text. Every parse_* returns
 // nullopt on text it does not understand; the caller then gives kUnknown.
@@ -50,7 +46,7 @@ class TypeReader {
         (std::isalnum(static_cast<unsigned char>(text_[position_])) || text_[position_] == '_')) {
       ++position_;
     }
-    return lower(text_.substr(start, position_ - start));
+    return util::ascii_lower(text_.substr(start, position_ - start));
   }
   std::optional<int> number() {
     skip_spaces();

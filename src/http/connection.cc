@@ -18,6 +18,7 @@
 #include "http/access_log.h"
 #include "http/error_envelope.h"
 #include "http/request_target.h"
+#include "util/ascii.h"
 
 namespace lakegate::http {
 
@@ -33,12 +34,6 @@ namespace {
 constexpr auto kDrainTime = std::chrono::milliseconds(1000);
 constexpr size_t kDrainBytes = 1 << 20;
 constexpr auto kTlsShutdownTime = std::chrono::milliseconds(200);
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Header values from handlers must not smuggle a line break onto the wire.
 std::string strip_line_breaks(std::string_view value) {
@@ -59,7 +54,7 @@ ResponseHeader make_header(const Request& request, const Response& response, boo
     header.reason(status == 499 ? "Client Closed Request" : "Status");
   }
   for (const auto& [name, value] : response.headers) {
-    const std::string lower_name = lower(name);
+    const std::string lower_name = util::ascii_lower(name);
     if (lower_name == "content-length" || lower_name == "transfer-encoding" ||
         lower_name == "connection" || name.find_first_of("\r\n: ") != std::string::npos) {
       continue;
@@ -403,7 +398,7 @@ bool Connection::answer(BeastRequest& wire_request, Clock::time_point started) {
   Request request;
   request.remote_address = remote_address_;
   for (const auto& field : wire_request) {
-    std::string name = lower(field.name_string());
+    std::string name = util::ascii_lower(field.name_string());
     auto [it, inserted] = request.headers.try_emplace(std::move(name), field.value());
     if (!inserted) {
       it->second += ", ";
