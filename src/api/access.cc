@@ -51,9 +51,22 @@ Result<auth::TablePolicy> Access::table_policy(const Service& service, std::stri
   return auth::build_table_policy(decision.rows, principal_->lookups());
 }
 
+bool Access::has_any_grant(const Service& service) const {
+  mark_checked();
+  if (bypasses_rbac()) return true;
+  if (!principal_->role) return false;
+  for (const auto& row : principal_->role->access) {
+    if ((!row.service_id || *row.service_id == service.id) && row.verb_mask != 0 &&
+        (row.requestor_mask & principal_->requestor) != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool Access::restricted_on(const Service& service) const {
   if (bypasses_rbac()) return false;
-  if (!principal_->role) return true;
+  if (!principal_->role) return false;  // no role: nothing is granted at all
   for (const auto& row : principal_->role->access) {
     if (row.service_id && *row.service_id != service.id) continue;
     if (!row.filters.empty() || !row.hidden_fields.empty() || !row.read_only_fields.empty()) {
@@ -68,6 +81,7 @@ catalog::TableSchema visible_schema(const catalog::TableSchema& schema,
   if (policy.hidden_columns.empty()) return schema;
   catalog::TableSchema visible = schema;
   visible.columns.clear();
+  visible.columns_hidden = true;
   for (const auto& column : schema.columns) {
     if (!policy.hidden_columns.count(util::ascii_lower(column.name)))
       visible.columns.push_back(column);

@@ -41,6 +41,10 @@ class Access {
   // authorize + the role's row filter and column rules for a table component.
   Result<auth::TablePolicy> table_policy(const Service& service, std::string_view component,
                                          std::string_view verb) const;
+  // True when the role has any grant on `service` (a row for it or for all
+  // services with a non-empty verb mask): the service is listed and its root
+  // answers.
+  bool has_any_grant(const Service& service) const;
   // True when any access row of the role for this service (or all services)
   // carries a row filter or column rule: raw SQL would bypass them.
   bool restricted_on(const Service& service) const;

@@ -254,14 +254,10 @@ http::Response Gateway::handle_service(const http::Request& request, Service& se
   if (resource.empty()) {
     if (request.method != "GET" && request.method != "HEAD")
       return method_not_allowed(request, "GET");
-    if (Status allowed = access.authorize(service, "", "GET"); !allowed) {
-      // The service root lists resource names only: any grant on the service suffices.
-      bool any = false;
-      for (const char* component : {"_table", "_query", "_catalog", "_schema", "_spec"}) {
-        any = any || access.allows(service, component, "GET") ||
-              access.allows(service, component, "POST");
-      }
-      if (!any) return error_response(allowed.error());
+    // The service root lists resource names only: any grant on the service suffices.
+    if (!access.has_any_grant(service)) {
+      return error_response(Error(ErrorCode::kForbidden,
+                                  auth::denied_message("GET", "", service.config.name)));
     }
     return http::Response::json(
         200,
@@ -288,14 +284,7 @@ http::Response Gateway::list_services(const Access& access) const {
   bool first = true;
   for (const auto& service : services_.all()) {
     // Only services the caller's role has some grant on.
-    if (!access.bypasses_rbac()) {
-      bool visible = false;
-      const auto& role = access.principal()->role;
-      for (const auto& row : role ? role->access : std::vector<store::RoleServiceAccess>{}) {
-        if (!row.service_id || *row.service_id == service->id) visible = visible || row.verb_mask;
-      }
-      if (!visible) continue;
-    }
+    if (!access.has_any_grant(*service)) continue;
     access.mark_checked();
     if (!first) body.push_back(',');
     first = false;

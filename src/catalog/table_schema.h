@@ -38,6 +38,9 @@ struct Column {
 struct TableSchema {
   TableName name;
   std::vector<Column> columns;  // in table order
+  // Some of the table's columns were removed (hidden from the caller by a
+  // role): statements must name the columns, never `*`.
+  bool columns_hidden = false;
   bool is_view = false;
   bool is_delta = false;  // Delta table: writable, versioned, time travel
   std::string provider;   // "delta", "iceberg", "parquet", ... ("" for views)

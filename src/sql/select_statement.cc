@@ -118,8 +118,12 @@ Result<SqlFragment> select_list(const catalog::TableSchema& table, const ReadReq
                                 std::vector<SelectItem>& items) {
   bool grouping = !group.empty();
   if (wants_all_columns(request.fields)) {
-    if (!grouping) return SqlFragment("*");
-    for (const auto* column : group) items.push_back({Aggregate::kNone, column, ""});
+    if (!grouping && !table.columns_hidden) return SqlFragment("*");
+    if (grouping) {
+      for (const auto* column : group) items.push_back({Aggregate::kNone, column, ""});
+    } else {
+      for (const auto& column : table.columns) items.push_back({Aggregate::kNone, &column, ""});
+    }
   } else {
     for (const auto& field : request.fields) {
       if (trim(field).empty()) continue;
@@ -133,7 +137,10 @@ Result<SqlFragment> select_list(const catalog::TableSchema& table, const ReadReq
       }
       items.push_back(std::move(*item));
     }
-    if (items.empty()) return SqlFragment("*");
+    if (items.empty()) {
+      if (!table.columns_hidden) return SqlFragment("*");
+      for (const auto& column : table.columns) items.push_back({Aggregate::kNone, &column, ""});
+    }
   }
   SqlFragment out;
   for (size_t index = 0; index < items.size(); ++index) {

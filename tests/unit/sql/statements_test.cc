@@ -155,3 +155,30 @@ TEST(BuildInsert, ErrorContextNamesRecord) {
 
 }  // namespace
 }  // namespace lakegate::sql
+
+namespace lakegate::sql {
+namespace {
+
+// A table whose columns a role hides must never be read with `*`: the
+// statement names exactly the visible columns, for every "all fields" form.
+TEST(BuildSelect, HiddenColumnsAreNeverSelectedByStar) {
+  catalog::TableSchema table = test_table();
+  table.columns.resize(3);  // id, name, price visible; the rest hidden
+  table.columns_hidden = true;
+  for (const std::vector<std::string>& fields :
+       {std::vector<std::string>{}, std::vector<std::string>{"*"},
+        std::vector<std::string>{" "}}) {
+    ReadRequest read;
+    read.fields = fields;
+    auto statement = build_select(table, read, false);
+    ASSERT_TRUE(statement.ok()) << statement.error().message;
+    EXPECT_EQ(statement->sql.find('*'), std::string::npos) << statement->sql;
+    EXPECT_EQ(statement->sql.rfind("SELECT `id`, `name`, `price` FROM ", 0), 0u) << statement->sql;
+  }
+  ReadRequest hidden_field;
+  hidden_field.fields = {"qty"};
+  EXPECT_FALSE(build_select(table, hidden_field, false).ok());
+}
+
+}  // namespace
+}  // namespace lakegate::sql
