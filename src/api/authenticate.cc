@@ -48,6 +48,11 @@ bool basic_credentials(const http::Request& request, std::string& email, std::st
 
 }  // namespace
 
+double now_seconds_fractional() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -101,7 +106,7 @@ Result<std::shared_ptr<const auth::Principal>> authenticate(
     user = &found->second;
     session_id = claims->session_id;
   } else if (basic_credentials(request, email, password)) {
-    const double now = static_cast<double>(now_seconds());
+    const double now = now_seconds_fractional();
     const std::string ip_key = "ip:" + request.remote_address;
     const std::string user_key = "user:" + email;
     auto& throttle = security.throttle();

@@ -26,7 +26,8 @@ std::shared_ptr<const auth::Principal> principal_for(const auth::SecuritySnapsho
                                                      const store::AppRecord* app,
                                                      std::string session_id);
 
-// Seconds since the epoch (wall clock).
+// Seconds since the epoch (wall clock), whole and with the fraction.
 int64_t now_seconds();
+double now_seconds_fractional();
 
 }  // namespace lakegate::api

@@ -183,10 +183,8 @@ http::Response Gateway::route(const http::Request& request, RequestInfo& info) {
     limit_request.service_id = service ? service->id : 0;
     limit_request.endpoint = service ? join(segments, 1) : join(segments, 0);
     limit_request.verb = request.head_only ? "HEAD" : request.method;
-    const double now = std::chrono::duration<double>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-    auto verdict = security_->limiter().check(snapshot->limits, limit_request, now);
+    auto verdict =
+        security_->limiter().check(snapshot->limits, limit_request, now_seconds_fractional());
     if (!verdict) return error_response(verdict.error());
     if (!verdict->allowed) return rate_limited(*verdict);
   }

@@ -111,7 +111,7 @@ const store::AppRecord* app_of(const http::Request& request,
 http::Response login(const http::Request& request, Security& security, bool admin_only) {
   auto body = parse_login(request.body);
   if (!body) return error_response(body.error());
-  const double now = static_cast<double>(now_seconds());
+  const double now = now_seconds_fractional();
   const std::string ip_key = "ip:" + request.remote_address;
   const std::string user_key = "user:" + body->email;
   auto& throttle = security.throttle();
