@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <regex>
 
 #include "api/audit_notes.h"
 #include "api/authenticate.h"
@@ -108,8 +107,12 @@ bool split_api_path(const std::string& path, std::vector<std::string>& segments)
   }
   if (segments.empty() || segments.front() != "api") return false;
   segments.erase(segments.begin());
-  static const std::regex kVersion("v[0-9.]+");
-  if (!segments.empty() && std::regex_match(segments.front(), kVersion)) {
+  // An API version segment: "v" followed by digits and dots (v2, v2.1).
+  auto is_version = [](const std::string& segment) {
+    return segment.size() > 1 && segment[0] == 'v' &&
+           segment.find_first_not_of("0123456789.", 1) == std::string::npos;
+  };
+  if (!segments.empty() && is_version(segments.front())) {
     segments.erase(segments.begin());
   }
   return true;

@@ -20,6 +20,7 @@ namespace fs = std::filesystem;
 
 // Records handed to the store in one append_audit call, at most.
 constexpr size_t kMaxBatch = 500;
+constexpr auto kLinger = std::chrono::milliseconds(20);
 // A failing store is reported at most this often on stderr.
 constexpr auto kStoreErrorInterval = std::chrono::seconds(60);
 
@@ -127,16 +128,21 @@ void AuditLog::record(store::AuditRecord record) {
       file_.flush();
     }
   }
+  const bool was_empty = queue_.empty();
   queue_.push_back(std::move(record));
   ++enqueued_;
+  const bool wake = was_empty || queue_.size() == kMaxBatch;
   lock.unlock();
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void AuditLog::flush() {
   std::unique_lock lock(mutex_);
   const uint64_t target = enqueued_;
+  ++flush_waiters_;
+  wake_.notify_one();
   drained_.wait(lock, [&] { return written_ >= target; });
+  --flush_waiters_;
 }
 
 uint64_t AuditLog::dropped() const {
@@ -155,6 +161,10 @@ void AuditLog::run() {
   while (true) {
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) break;  // stopping and drained
+    // Let a batch gather (one wake-up per batch, not per request).
+    wake_.wait_for(lock, kLinger, [&] {
+      return stopping_ || flush_waiters_ > 0 || queue_.size() >= kMaxBatch;
+    });
     const size_t count = std::min(queue_.size(), kMaxBatch);
     batch.clear();
     for (size_t i = 0; i < count; ++i) {

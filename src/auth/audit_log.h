@@ -4,6 +4,8 @@
 // and batched into the store. Recording is non-blocking for the request: a
 // background thread drains a bounded queue (when it is full, the oldest
 // store-bound records are dropped and counted, the file line is still written).
+// The writer lets a batch gather for up to 20 ms (or 500 records) before it
+// writes, so a busy server wakes it ~50 times a second, not once per request.
 #pragma once
 
 #include <condition_variable>
@@ -54,6 +56,7 @@ class AuditLog {
   std::deque<store::AuditRecord> queue_;
   uint64_t dropped_ = 0, enqueued_ = 0, written_ = 0;
   bool stopping_ = false;
+  int flush_waiters_ = 0;  // flush() calls waiting: the writer does not linger
   std::mutex file_mutex_;
   std::ofstream file_;
   uint64_t file_bytes_ = 0;
