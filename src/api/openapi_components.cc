@@ -168,6 +168,29 @@ void write_responses(JsonWriter& json) {
   json.end_object().end_object().end_object().end_object();
 }
 
+void write_security_schemes(JsonWriter& json) {
+  json.key("securitySchemes").begin_object();
+  json.key("api_key").begin_object().field("type", "apiKey").field("in", "header");
+  json.field("name", "X-DreamFactory-API-Key");
+  json.field("description", "An app's API key (also accepted as the api_key query parameter)");
+  json.end_object();
+  json.key("session_token").begin_object().field("type", "apiKey").field("in", "header");
+  json.field("name", "X-DreamFactory-Session-Token");
+  json.field("description", "A session JWT from POST /api/v2/user/session");
+  json.end_object();
+  json.key("bearer").begin_object().field("type", "http").field("scheme", "bearer");
+  json.field("bearerFormat", "JWT").end_object();
+  json.end_object();
+}
+
+void write_security_requirement(JsonWriter& json) {
+  json.key("security").begin_array();
+  for (const char* scheme : {"api_key", "session_token", "bearer"}) {
+    json.begin_object().key(scheme).begin_array().end_array().end_object();
+  }
+  json.end_array();
+}
+
 void write_ok_responses(JsonWriter& json, const std::string& description,
                         const std::string& schema) {
   json.key("responses").begin_object();

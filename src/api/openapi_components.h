@@ -26,6 +26,11 @@ void write_parameters(JsonWriter& json);
 void write_shared_schemas(JsonWriter& json);
 // "responses": {"Error": …}.
 void write_responses(JsonWriter& json);
+// components.securitySchemes: the app API key, the session token header and
+// Authorization: Bearer (DreamFactory's credentials).
+void write_security_schemes(JsonWriter& json);
+// The top-level `security`: any one of those schemes.
+void write_security_requirement(JsonWriter& json);
 
 // "responses": {"200": <schema ref or inline>, "default": Error} helpers:
 // a 200 whose application/json body is the component schema `schema`.

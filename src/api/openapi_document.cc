@@ -321,6 +321,7 @@ std::string build_openapi_document(const OpenApiInput& input) {
   json.end_object();
   json.key("servers").begin_array().begin_object().field("url", input.server_url);
   json.end_object().end_array();
+  openapi::write_security_requirement(json);
   json.key("tags").begin_array();
   for (const char* tag : {"_table", "_query", "_catalog", "_schema", "_spec"}) {
     json.begin_object().field("name", tag).end_object();
@@ -341,6 +342,7 @@ std::string build_openapi_document(const OpenApiInput& input) {
     write_table_schemas(json, input.tables[i], keys[i]);
   json.end_object();
   openapi::write_responses(json);
+  openapi::write_security_schemes(json);
   json.end_object();
   json.end_object();
   return json.take();

@@ -162,3 +162,16 @@ def test_servers_follow_forwarded_headers(lakegate):
                             headers={"X-Forwarded-Host": "api.example.com",
                                      "X-Forwarded-Proto": "https"})
     assert response.json()["servers"] == [{"url": "https://api.example.com/api/v2/spark"}]
+
+
+def test_spec_declares_the_credentials_it_needs(lakegate):
+    document = spec(lakegate, "spark")
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["api_key"] == {"type": "apiKey", "in": "header", "name": "X-DreamFactory-API-Key",
+                                  "description": schemes["api_key"]["description"]}
+    assert schemes["session_token"]["name"] == "X-DreamFactory-Session-Token"
+    assert schemes["bearer"]["scheme"] == "bearer"
+    assert document["security"] == [{"api_key": []}, {"session_token": []}, {"bearer": []}]
+    # The spec itself is behind the same credentials.
+    assert requests.get(lakegate.url + "/api/v2/spark/_spec",
+                        headers={"X-DreamFactory-API-Key": "lg_wrong"}).status_code == 401
