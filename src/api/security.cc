@@ -114,7 +114,8 @@ Result<std::unique_ptr<Security>> Security::open(const config::GatewayConfig& co
   if (config.rate_limits.backend == "memory") {
     security->limiter_ = std::make_unique<auth::RateLimiter>(auth::make_memory_bucket_store());
   } else {
-    auto buckets = auth::make_redis_bucket_store(config.rate_limits.backend);
+    auto buckets = auth::make_redis_bucket_store(config.rate_limits.backend,
+                                                  config.rate_limits.key_prefix);
     if (!buckets) return buckets.error();
     security->limiter_ = std::make_unique<auth::RateLimiter>(std::move(*buckets));
   }

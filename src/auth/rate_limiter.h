@@ -66,7 +66,10 @@ class BucketStore {
 std::unique_ptr<BucketStore> make_memory_bucket_store();
 // "redis://host:port[/db]"; connects lazily, reconnects on failure; a Redis
 // error is kBackendUnavailable (the request is refused, never let through).
-Result<std::unique_ptr<BucketStore>> make_redis_bucket_store(const std::string& url);
+// Keys start with `key_prefix`, so deployments sharing one Redis database
+// keep separate buckets when their prefixes differ.
+Result<std::unique_ptr<BucketStore>> make_redis_bucket_store(
+    const std::string& url, const std::string& key_prefix = "lakegate:rl:");
 
 struct LimitVerdict {
   bool allowed = true;

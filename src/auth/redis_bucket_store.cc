@@ -26,7 +26,6 @@
 namespace lakegate::auth {
 namespace {
 
-constexpr std::string_view kKeyPrefix = "lakegate:rl:";
 constexpr timeval kTimeout = {1, 0};
 // Connections kept open between requests.
 constexpr size_t kMaxIdleConnections = 16;
@@ -246,12 +245,14 @@ std::string number_text(double value) {
 
 class RedisBucketStore final : public BucketStore {
  public:
-  explicit RedisBucketStore(RedisAddress address) : address_(std::move(address)) {}
+  RedisBucketStore(RedisAddress address, std::string key_prefix)
+      : address_(std::move(address)), key_prefix_(std::move(key_prefix)) {}
   Result<std::vector<BucketResult>> take(const std::vector<Bucket>& buckets,
                                          double now_seconds) override;
   Status reset() override;
 
  private:
+  std::string key_prefix_;  // every key starts with it (reset deletes exactly those)
   Result<Connection> connect();
   // Runs `work` on an idle connection, or a new one. A connection that failed
   // is closed; if it came from the pool and broke on I/O (Redis restarted,
@@ -363,7 +364,7 @@ Result<std::vector<BucketResult>> RedisBucketStore::take(const std::vector<Bucke
                                                          double now_seconds) {
   if (buckets.empty()) return std::vector<BucketResult>();
   std::vector<std::string> args = {"", "", std::to_string(buckets.size())};
-  for (const Bucket& bucket : buckets) args.push_back(std::string(kKeyPrefix) + bucket.key);
+  for (const Bucket& bucket : buckets) args.push_back(key_prefix_ + bucket.key);
   args.push_back(number_text(now_seconds));
   for (const Bucket& bucket : buckets) {
     args.push_back(number_text(bucket.capacity));
@@ -400,11 +401,11 @@ Result<std::vector<BucketResult>> RedisBucketStore::take(const std::vector<Bucke
 // SCAN + DEL over the prefix; not atomic with concurrent takes, which is as
 // good as a reset just before them.
 Status RedisBucketStore::reset() {
-  Result<bool> done = with_connection<bool>([](redisContext* context) -> Result<bool> {
+  Result<bool> done = with_connection<bool>([this](redisContext* context) -> Result<bool> {
     std::string cursor = "0";
     do {
       Result<Reply> page =
-          run(context, {"SCAN", cursor, "MATCH", std::string(kKeyPrefix) + "*", "COUNT", "1000"});
+          run(context, {"SCAN", cursor, "MATCH", key_prefix_ + "*", "COUNT", "1000"});
       if (!page) return page.error();
       const redisReply& answer = **page;
       if (is_error(answer)) return unavailable("SCAN: " + std::string(text_of(answer)));
@@ -432,10 +433,15 @@ Status RedisBucketStore::reset() {
 
 }  // namespace
 
-Result<std::unique_ptr<BucketStore>> make_redis_bucket_store(const std::string& url) {
+Result<std::unique_ptr<BucketStore>> make_redis_bucket_store(const std::string& url,
+                                                             const std::string& key_prefix) {
   Result<RedisAddress> address = parse_redis_url(url);
   if (!address) return address.error();
-  return std::unique_ptr<BucketStore>(std::make_unique<RedisBucketStore>(std::move(*address)));
+  if (key_prefix.empty() || key_prefix.find_first_of("*?[]\\") != std::string::npos) {
+    return Error(ErrorCode::kBadConfig, "rate_limits.key_prefix: must be non-empty, without * ? [ ] \\");
+  }
+  return std::unique_ptr<BucketStore>(
+      std::make_unique<RedisBucketStore>(std::move(*address), key_prefix));
 }
 
 }  // namespace lakegate::auth

@@ -239,6 +239,7 @@ Status read_security(GatewayConfig& config, MapReader& reader, const EnvLookup& 
     MapReader r(node, "rate_limits", env);
     if (!(s = r.check_is_map())) return s;
     if (!(s = r.string("backend", config.rate_limits.backend))) return s;
+    if (!(s = r.string("key_prefix", config.rate_limits.key_prefix))) return s;
     if (!(s = r.reject_unknown())) return s;
     const std::string& backend = config.rate_limits.backend;
     if (backend != "memory" && backend.rfind("redis://", 0) != 0) {

@@ -43,6 +43,9 @@ struct SecurityConfig {
 // Where rate-limit counters live.
 struct RateLimitConfig {
   std::string backend = "memory";  // "memory" or "redis://host:port[/db]". Default: memory.
+  // Prefix of the Redis keys; give each deployment sharing a Redis database
+  // its own. Default: "lakegate:rl:".
+  std::string key_prefix = "lakegate:rl:";
 };
 
 struct AuditConfig {

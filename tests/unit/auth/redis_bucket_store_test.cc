@@ -266,6 +266,21 @@ TEST_F(RedisBucketStoreTest, BurstRefillAndRetryAfter) {
   EXPECT_EQ(allowed_count(limiter, limits, 20, kNow + 1000), 10);
 }
 
+TEST_F(RedisBucketStoreTest, KeyPrefixesSeparateDeployments) {
+  auto other = make_redis_bucket_store(server_.url(""), "staging:rl:");
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  RateLimiter production(store());
+  RateLimiter staging(std::move(*other));
+  const std::vector<store::LimitRecord> limits = {limit(1, "instance", 3)};
+  EXPECT_EQ(allowed_count(production, limits, 5, kNow), 3);
+  EXPECT_EQ(allowed_count(staging, limits, 5, kNow), 3);  // its own bucket
+  EXPECT_EQ(integer({"EXISTS", "staging:rl:instance.minute"}), 1);
+  ASSERT_TRUE(staging.reset().ok());  // deletes only its own keys
+  EXPECT_EQ(allowed_count(production, limits, 1, kNow), 0);
+  EXPECT_EQ(allowed_count(staging, limits, 1, kNow), 1);
+  EXPECT_FALSE(make_redis_bucket_store(server_.url(""), "bad*").ok());
+}
+
 TEST_F(RedisBucketStoreTest, FractionsSurviveTheRoundTrip) {
   std::unique_ptr<BucketStore> buckets = store();
   const BucketStore::Bucket roomy{"a", 10, 1}, tight{"b", 1, 0.4};
