@@ -49,8 +49,19 @@ class FrontLog:
         self.path = path
         self.offset = 0
 
-    def mark(self):
-        self.offset = os.path.getsize(self.path)
+    def mark(self, quiet=0.5, limit=5.0):
+        """Starts counting once the log has been quiet for `quiet` seconds, so a
+        previous test's late lines (a gRPC stream the front logs when it ends,
+        an asynchronous ReleaseExecute) are not counted in this one."""
+        deadline = time.time() + limit
+        size = os.path.getsize(self.path)
+        while time.time() < deadline:
+            time.sleep(quiet)
+            now = os.path.getsize(self.path)
+            if now == size:
+                break
+            size = now
+        self.offset = size
 
     def counts(self, settle=0.7):
         time.sleep(settle)  # asynchronous calls (Spark Connect's ReleaseExecute) end a little later
