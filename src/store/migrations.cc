@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "store/store_internal.h"
 #include "store/transaction.h"
@@ -16,40 +18,62 @@ constexpr char kCreateMigrationsTable[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)";
 
+// Each step is written once, for both dialects: the few column types that
+// differ are tokens that dialect_sql() replaces.
+//   {id}             INTEGER PRIMARY KEY AUTOINCREMENT | BIGSERIAL PRIMARY KEY
+//   {int64}          INTEGER (SQLite integers are 64-bit) | BIGINT
+//   {flag_true}      INTEGER NOT NULL DEFAULT 1 | BOOLEAN NOT NULL DEFAULT TRUE
+//   {flag_false}     INTEGER NOT NULL DEFAULT 0 | BOOLEAN NOT NULL DEFAULT FALSE
+//   {real}           REAL | DOUBLE PRECISION
+//   {sortable_text}  TEXT | TEXT COLLATE "C" (byte order, so RFC 3339 times sort)
+std::string dialect_sql(std::string_view text, bool postgresql) {
+  struct Token {
+    std::string_view name, sqlite, postgresql;
+  };
+  static constexpr Token kDialectTokens[] = {
+      {"{id}", "INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY"},
+      {"{int64}", "INTEGER", "BIGINT"},
+      {"{flag_true}", "INTEGER NOT NULL DEFAULT 1", "BOOLEAN NOT NULL DEFAULT TRUE"},
+      {"{flag_false}", "INTEGER NOT NULL DEFAULT 0", "BOOLEAN NOT NULL DEFAULT FALSE"},
+      {"{real}", "REAL", "DOUBLE PRECISION"},
+      {"{sortable_text}", "TEXT", "TEXT COLLATE \"C\""},
+  };
+  std::string out;
+  size_t position = 0;
+  while (position < text.size()) {
+    const size_t open = text.find('{', position);
+    if (open == std::string_view::npos) break;
+    out.append(text, position, open - position);
+    const Token* match = nullptr;
+    for (const Token& token : kDialectTokens) {
+      if (text.substr(open, token.name.size()) == token.name) match = &token;
+    }
+    if (match == nullptr) {
+      out.push_back('{');
+      position = open + 1;
+      continue;
+    }
+    out.append(postgresql ? match->postgresql : match->sqlite);
+    position = open + match->name.size();
+  }
+  out.append(text, position, std::string_view::npos);
+  return out;
+}
+
 // ---- 1: change counter and services ----------------------------------------
-constexpr char kServicesSqlite[] = R"sql(
+constexpr char kServices[] = R"sql(
 CREATE TABLE change_counter (
   id INTEGER PRIMARY KEY CHECK (id = 1),
-  value INTEGER NOT NULL
+  value {int64} NOT NULL
 );
 INSERT INTO change_counter (id, value) VALUES (1, 0);
 CREATE TABLE service (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id {id},
   name TEXT NOT NULL UNIQUE,
   label TEXT NOT NULL DEFAULT '',
   type TEXT NOT NULL,
   description TEXT NOT NULL DEFAULT '',
-  is_active INTEGER NOT NULL DEFAULT 1,
-  source TEXT NOT NULL DEFAULT 'api',
-  config_json TEXT NOT NULL DEFAULT '{}',
-  access_token_sealed TEXT NOT NULL DEFAULT '',
-  created_date TEXT NOT NULL,
-  last_modified_date TEXT NOT NULL
-);
-)sql";
-constexpr char kServicesPostgresql[] = R"sql(
-CREATE TABLE change_counter (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  value BIGINT NOT NULL
-);
-INSERT INTO change_counter (id, value) VALUES (1, 0);
-CREATE TABLE service (
-  id BIGSERIAL PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
-  label TEXT NOT NULL DEFAULT '',
-  type TEXT NOT NULL,
-  description TEXT NOT NULL DEFAULT '',
-  is_active BOOLEAN NOT NULL DEFAULT TRUE,
+  is_active {flag_true},
   source TEXT NOT NULL DEFAULT 'api',
   config_json TEXT NOT NULL DEFAULT '{}',
   access_token_sealed TEXT NOT NULL DEFAULT '',
@@ -59,45 +83,20 @@ CREATE TABLE service (
 )sql";
 
 // ---- 2: roles and their service access rows ---------------------------------
-constexpr char kRolesSqlite[] = R"sql(
+constexpr char kRoles[] = R"sql(
 CREATE TABLE role (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id {id},
   name TEXT NOT NULL UNIQUE,
   description TEXT NOT NULL DEFAULT '',
-  is_active INTEGER NOT NULL DEFAULT 1,
+  is_active {flag_true},
   lookups_json TEXT NOT NULL DEFAULT '{}',
   created_date TEXT NOT NULL,
   last_modified_date TEXT NOT NULL
 );
 CREATE TABLE role_service_access (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  role_id INTEGER NOT NULL REFERENCES role (id) ON DELETE CASCADE,
-  service_id INTEGER REFERENCES service (id) ON DELETE CASCADE,
-  component TEXT NOT NULL DEFAULT '*',
-  verb_mask INTEGER NOT NULL DEFAULT 0,
-  requestor_mask INTEGER NOT NULL DEFAULT 1,
-  filters_json TEXT NOT NULL DEFAULT '[]',
-  filter_op TEXT NOT NULL DEFAULT 'AND',
-  hidden_fields_json TEXT NOT NULL DEFAULT '[]',
-  read_only_fields_json TEXT NOT NULL DEFAULT '[]'
-);
-CREATE INDEX role_service_access_role_id ON role_service_access (role_id);
-CREATE INDEX role_service_access_service_id ON role_service_access (service_id);
-)sql";
-constexpr char kRolesPostgresql[] = R"sql(
-CREATE TABLE role (
-  id BIGSERIAL PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
-  description TEXT NOT NULL DEFAULT '',
-  is_active BOOLEAN NOT NULL DEFAULT TRUE,
-  lookups_json TEXT NOT NULL DEFAULT '{}',
-  created_date TEXT NOT NULL,
-  last_modified_date TEXT NOT NULL
-);
-CREATE TABLE role_service_access (
-  id BIGSERIAL PRIMARY KEY,
-  role_id BIGINT NOT NULL REFERENCES role (id) ON DELETE CASCADE,
-  service_id BIGINT REFERENCES service (id) ON DELETE CASCADE,
+  id {id},
+  role_id {int64} NOT NULL REFERENCES role (id) ON DELETE CASCADE,
+  service_id {int64} REFERENCES service (id) ON DELETE CASCADE,
   component TEXT NOT NULL DEFAULT '*',
   verb_mask INTEGER NOT NULL DEFAULT 0,
   requestor_mask INTEGER NOT NULL DEFAULT 1,
@@ -112,77 +111,39 @@ CREATE INDEX role_service_access_service_id ON role_service_access (service_id);
 
 // ---- 3: apps, users and per-app user roles ----------------------------------
 // api_key_hash is NULL for an app without a key, so several may lack one.
-constexpr char kAppsUsersSqlite[] = R"sql(
+constexpr char kAppsUsers[] = R"sql(
 CREATE TABLE app (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id {id},
   name TEXT NOT NULL UNIQUE,
   description TEXT NOT NULL DEFAULT '',
-  is_active INTEGER NOT NULL DEFAULT 1,
-  role_id INTEGER REFERENCES role (id) ON DELETE SET NULL,
+  is_active {flag_true},
+  role_id {int64} REFERENCES role (id) ON DELETE SET NULL,
   api_key_hash TEXT UNIQUE,
   api_key_prefix TEXT NOT NULL DEFAULT '',
   created_date TEXT NOT NULL,
   last_modified_date TEXT NOT NULL
 );
 CREATE TABLE users (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id {id},
   email TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL DEFAULT '',
   first_name TEXT NOT NULL DEFAULT '',
   last_name TEXT NOT NULL DEFAULT '',
   password_hash TEXT NOT NULL DEFAULT '',
-  is_active INTEGER NOT NULL DEFAULT 1,
-  is_sys_admin INTEGER NOT NULL DEFAULT 0,
+  is_active {flag_true},
+  is_sys_admin {flag_false},
   lookups_json TEXT NOT NULL DEFAULT '{}',
   databricks_token_sealed TEXT NOT NULL DEFAULT '',
-  default_role_id INTEGER REFERENCES role (id) ON DELETE SET NULL,
+  default_role_id {int64} REFERENCES role (id) ON DELETE SET NULL,
   last_login_date TEXT NOT NULL DEFAULT '',
   created_date TEXT NOT NULL,
   last_modified_date TEXT NOT NULL
 );
 CREATE TABLE user_to_app_to_role (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-  app_id INTEGER NOT NULL REFERENCES app (id) ON DELETE CASCADE,
-  role_id INTEGER NOT NULL REFERENCES role (id) ON DELETE CASCADE,
-  UNIQUE (user_id, app_id)
-);
-CREATE INDEX user_to_app_to_role_app_id ON user_to_app_to_role (app_id);
-CREATE INDEX user_to_app_to_role_role_id ON user_to_app_to_role (role_id);
-)sql";
-constexpr char kAppsUsersPostgresql[] = R"sql(
-CREATE TABLE app (
-  id BIGSERIAL PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
-  description TEXT NOT NULL DEFAULT '',
-  is_active BOOLEAN NOT NULL DEFAULT TRUE,
-  role_id BIGINT REFERENCES role (id) ON DELETE SET NULL,
-  api_key_hash TEXT UNIQUE,
-  api_key_prefix TEXT NOT NULL DEFAULT '',
-  created_date TEXT NOT NULL,
-  last_modified_date TEXT NOT NULL
-);
-CREATE TABLE users (
-  id BIGSERIAL PRIMARY KEY,
-  email TEXT NOT NULL UNIQUE,
-  name TEXT NOT NULL DEFAULT '',
-  first_name TEXT NOT NULL DEFAULT '',
-  last_name TEXT NOT NULL DEFAULT '',
-  password_hash TEXT NOT NULL DEFAULT '',
-  is_active BOOLEAN NOT NULL DEFAULT TRUE,
-  is_sys_admin BOOLEAN NOT NULL DEFAULT FALSE,
-  lookups_json TEXT NOT NULL DEFAULT '{}',
-  databricks_token_sealed TEXT NOT NULL DEFAULT '',
-  default_role_id BIGINT REFERENCES role (id) ON DELETE SET NULL,
-  last_login_date TEXT NOT NULL DEFAULT '',
-  created_date TEXT NOT NULL,
-  last_modified_date TEXT NOT NULL
-);
-CREATE TABLE user_to_app_to_role (
-  id BIGSERIAL PRIMARY KEY,
-  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-  app_id BIGINT NOT NULL REFERENCES app (id) ON DELETE CASCADE,
-  role_id BIGINT NOT NULL REFERENCES role (id) ON DELETE CASCADE,
+  id {id},
+  user_id {int64} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  app_id {int64} NOT NULL REFERENCES app (id) ON DELETE CASCADE,
+  role_id {int64} NOT NULL REFERENCES role (id) ON DELETE CASCADE,
   UNIQUE (user_id, app_id)
 );
 CREATE INDEX user_to_app_to_role_app_id ON user_to_app_to_role (app_id);
@@ -190,60 +151,32 @@ CREATE INDEX user_to_app_to_role_role_id ON user_to_app_to_role (role_id);
 )sql";
 
 // ---- 4: limits --------------------------------------------------------------
-constexpr char kLimitsSqlite[] = R"sql(
+constexpr char kLimits[] = R"sql(
 CREATE TABLE limits (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id {id},
   type TEXT NOT NULL DEFAULT 'instance',
   name TEXT NOT NULL UNIQUE,
   description TEXT NOT NULL DEFAULT '',
-  rate INTEGER NOT NULL DEFAULT 0,
+  rate {int64} NOT NULL DEFAULT 0,
   period INTEGER NOT NULL DEFAULT 0,
-  user_id INTEGER REFERENCES users (id) ON DELETE CASCADE,
-  role_id INTEGER REFERENCES role (id) ON DELETE CASCADE,
-  service_id INTEGER REFERENCES service (id) ON DELETE CASCADE,
+  user_id {int64} REFERENCES users (id) ON DELETE CASCADE,
+  role_id {int64} REFERENCES role (id) ON DELETE CASCADE,
+  service_id {int64} REFERENCES service (id) ON DELETE CASCADE,
   endpoint TEXT NOT NULL DEFAULT '',
   verb TEXT NOT NULL DEFAULT '',
-  is_active INTEGER NOT NULL DEFAULT 1,
-  created_date TEXT NOT NULL,
-  last_modified_date TEXT NOT NULL
-);
-)sql";
-constexpr char kLimitsPostgresql[] = R"sql(
-CREATE TABLE limits (
-  id BIGSERIAL PRIMARY KEY,
-  type TEXT NOT NULL DEFAULT 'instance',
-  name TEXT NOT NULL UNIQUE,
-  description TEXT NOT NULL DEFAULT '',
-  rate BIGINT NOT NULL DEFAULT 0,
-  period INTEGER NOT NULL DEFAULT 0,
-  user_id BIGINT REFERENCES users (id) ON DELETE CASCADE,
-  role_id BIGINT REFERENCES role (id) ON DELETE CASCADE,
-  service_id BIGINT REFERENCES service (id) ON DELETE CASCADE,
-  endpoint TEXT NOT NULL DEFAULT '',
-  verb TEXT NOT NULL DEFAULT '',
-  is_active BOOLEAN NOT NULL DEFAULT TRUE,
+  is_active {flag_true},
   created_date TEXT NOT NULL,
   last_modified_date TEXT NOT NULL
 );
 )sql";
 
 // ---- 5: sessions ------------------------------------------------------------
-constexpr char kSessionsSqlite[] = R"sql(
+constexpr char kSessions[] = R"sql(
 CREATE TABLE session (
   id TEXT PRIMARY KEY,
-  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-  expires_at INTEGER NOT NULL,
-  revoked INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX session_user_id ON session (user_id);
-CREATE INDEX session_revoked_expires_at ON session (revoked, expires_at);
-)sql";
-constexpr char kSessionsPostgresql[] = R"sql(
-CREATE TABLE session (
-  id TEXT PRIMARY KEY,
-  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-  expires_at BIGINT NOT NULL,
-  revoked BOOLEAN NOT NULL DEFAULT FALSE
+  user_id {int64} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  expires_at {int64} NOT NULL,
+  revoked {flag_false}
 );
 CREATE INDEX session_user_id ON session (user_id);
 CREATE INDEX session_revoked_expires_at ON session (revoked, expires_at);
@@ -252,10 +185,10 @@ CREATE INDEX session_revoked_expires_at ON session (revoked, expires_at);
 // ---- 6: audit trail ---------------------------------------------------------
 // event_time is RFC 3339 text compared byte-wise (COLLATE "C" on PostgreSQL,
 // SQLite's default BINARY), so range filters and ordering follow time.
-constexpr char kAuditSqlite[] = R"sql(
+constexpr char kAudit[] = R"sql(
 CREATE TABLE audit (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_time TEXT NOT NULL,
+  id {id},
+  event_time {sortable_text} NOT NULL,
   request_id TEXT NOT NULL DEFAULT '',
   app TEXT NOT NULL DEFAULT '',
   user_name TEXT NOT NULL DEFAULT '',
@@ -264,31 +197,9 @@ CREATE TABLE audit (
   resource TEXT NOT NULL DEFAULT '',
   verb TEXT NOT NULL DEFAULT '',
   status INTEGER NOT NULL DEFAULT 0,
-  row_count INTEGER NOT NULL DEFAULT -1,
-  byte_count INTEGER NOT NULL DEFAULT 0,
-  duration_ms REAL NOT NULL DEFAULT 0,
-  operation_id TEXT NOT NULL DEFAULT '',
-  sql_hash TEXT NOT NULL DEFAULT '',
-  remote_address TEXT NOT NULL DEFAULT '',
-  params_json TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX audit_event_time ON audit (event_time);
-)sql";
-constexpr char kAuditPostgresql[] = R"sql(
-CREATE TABLE audit (
-  id BIGSERIAL PRIMARY KEY,
-  event_time TEXT COLLATE "C" NOT NULL,
-  request_id TEXT NOT NULL DEFAULT '',
-  app TEXT NOT NULL DEFAULT '',
-  user_name TEXT NOT NULL DEFAULT '',
-  role TEXT NOT NULL DEFAULT '',
-  service TEXT NOT NULL DEFAULT '',
-  resource TEXT NOT NULL DEFAULT '',
-  verb TEXT NOT NULL DEFAULT '',
-  status INTEGER NOT NULL DEFAULT 0,
-  row_count BIGINT NOT NULL DEFAULT -1,
-  byte_count BIGINT NOT NULL DEFAULT 0,
-  duration_ms DOUBLE PRECISION NOT NULL DEFAULT 0,
+  row_count {int64} NOT NULL DEFAULT -1,
+  byte_count {int64} NOT NULL DEFAULT 0,
+  duration_ms {real} NOT NULL DEFAULT 0,
   operation_id TEXT NOT NULL DEFAULT '',
   sql_hash TEXT NOT NULL DEFAULT '',
   remote_address TEXT NOT NULL DEFAULT '',
@@ -300,14 +211,22 @@ CREATE INDEX audit_event_time ON audit (event_time);
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> kSteps = {
-      {1, "change counter and services", kServicesSqlite, kServicesPostgresql},
-      {2, "roles and role_service_access", kRolesSqlite, kRolesPostgresql},
-      {3, "apps, users and user_to_app_to_role", kAppsUsersSqlite, kAppsUsersPostgresql},
-      {4, "limits", kLimitsSqlite, kLimitsPostgresql},
-      {5, "sessions", kSessionsSqlite, kSessionsPostgresql},
-      {6, "audit trail", kAuditSqlite, kAuditPostgresql},
-  };
+  static const std::vector<Migration> kSteps = [] {
+    const std::pair<std::string_view, std::string_view> steps[] = {
+        {"change counter and services", kServices},
+        {"roles and role_service_access", kRoles},
+        {"apps, users and user_to_app_to_role", kAppsUsers},
+        {"limits", kLimits},
+        {"sessions", kSessions},
+        {"audit trail", kAudit},
+    };
+    std::vector<Migration> list;
+    int version = 0;
+    for (const auto& [summary, text] : steps) {
+      list.push_back({++version, summary, dialect_sql(text, false), dialect_sql(text, true)});
+    }
+    return list;
+  }();
   return kSteps;
 }
 

@@ -6,6 +6,7 @@
 // at the same time; on SQLite BEGIN IMMEDIATE does.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,8 +18,8 @@ namespace lakegate::store {
 struct Migration {
   int version;
   std::string_view summary;
-  std::string_view sqlite_sql;
-  std::string_view postgresql_sql;
+  std::string sqlite_sql;      // the step's text rendered for each dialect
+  std::string postgresql_sql;
 };
 
 // Every step, in version order (1, 2, ...). Versions are never reused or edited

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include <algorithm>
 #include <thread>
 
@@ -126,6 +128,12 @@ TEST_P(StoreTest, MigrationVersionsAreConsecutive) {
     EXPECT_EQ(step.version, expected++);
     EXPECT_FALSE(step.sqlite_sql.empty());
     EXPECT_FALSE(step.postgresql_sql.empty());
+    // Every dialect token was rendered, and each dialect got its own types.
+    const std::regex token("\\{[a-z_0-9]+\\}");  // '{}' defaults are data, not tokens
+    EXPECT_FALSE(std::regex_search(step.sqlite_sql, token)) << step.summary;
+    EXPECT_FALSE(std::regex_search(step.postgresql_sql, token)) << step.summary;
+    EXPECT_EQ(step.sqlite_sql.find("BIGSERIAL"), std::string::npos) << step.summary;
+    EXPECT_EQ(step.postgresql_sql.find("AUTOINCREMENT"), std::string::npos) << step.summary;
   }
 }
 
