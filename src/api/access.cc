@@ -17,6 +17,11 @@ Error forbidden(const Service& service, std::string_view component, std::string_
 
 }  // namespace
 
+const std::vector<std::string>& Access::denied_functions() const {
+  static const std::vector<std::string> kNone;
+  return denied_functions_ != nullptr ? *denied_functions_ : kNone;
+}
+
 Access Access::open() {
   return Access(nullptr, nullptr);
 }

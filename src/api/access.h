@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/principal.h"
 #include "auth/security_state.h"
@@ -34,8 +35,7 @@ class Access {
 
   // kForbidden with DreamFactory's message unless the role allows `verb` on
   // `component` of `service`.
-  Status authorize(const Service& service, std::string_view component,
-                   std::string_view verb) const;
+  Status authorize(const Service& service, std::string_view component, std::string_view verb) const;
   // True when `verb` on `component` is allowed (no error, no record).
   bool allows(const Service& service, std::string_view component, std::string_view verb) const;
   // authorize + the role's row filter and column rules for a table component.
@@ -53,10 +53,16 @@ class Access {
   bool checked() const { return *checked_; }
   void mark_checked() const { *checked_ = true; }
 
+  // Functions refused in read-only SQL besides the built-in ones
+  // (security.denied_functions); `functions` must outlive the Access.
+  void deny_functions(const std::vector<std::string>* functions) { denied_functions_ = functions; }
+  const std::vector<std::string>& denied_functions() const;
+
  private:
   std::shared_ptr<const auth::Principal> principal_;
   std::shared_ptr<const auth::SecuritySnapshot> snapshot_;
   std::shared_ptr<bool> checked_ = std::make_shared<bool>(false);
+  const std::vector<std::string>* denied_functions_ = nullptr;
 };
 
 // `schema` without the columns in `policy.hidden_columns`.

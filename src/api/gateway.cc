@@ -177,6 +177,7 @@ http::Response Gateway::route(const http::Request& request, RequestInfo& info) {
     info.resource = join(segments, 1);
   }
 
+    access.deny_functions(&security_->config().security.denied_functions);
   // Rate limits (sys-admins are exempt).
   if (security_ != nullptr && !access.bypasses_rbac() && !snapshot->limits.empty()) {
     auth::LimitRequest limit_request;

@@ -1,17 +1,16 @@
-// Who may run raw SQL through _query, and the read-only check.
+// Who may run raw SQL through _query, and how read-only SQL is made safe.
 //   - sys-admins (and security off): anything;
 //   - a role with a row filter or column rule anywhere on the service: never —
 //     raw SQL can name any table and column, so it would bypass them;
 //   - a `_query` grant with POST: any statement;
-//   - a `_query` grant with GET only: read-only statements, decided from
-//     Spark's own parse of the statement: `EXPLAIN EXTENDED <sql>` (nothing
-//     runs) and every operator of the parsed logical plan must be on a closed
-//     list of query operators (SELECT, joins, CTEs, set operations, SHOW /
-//     DESCRIBE, …) with no reflection functions (reflect, java_method) and no
-//     table-valued function but range. Anything unrecognised is refused.
+//   - a `_query` grant with GET only: read-only queries, by the sandbox of
+//     sql/read_only_query.h: the caller's text wrapped where only a query
+//     parses, `EXPLAIN EXTENDED` of that (nothing runs) checked against the
+//     closed operator list and the denied functions, and run in a fresh
+//     session with SQL on files switched off.
+// Every caller's SQL runs in a fresh Spark session (backend::SessionUse), so
+// what one request does to its session is never seen by another.
 #pragma once
-
-#include <string_view>
 
 #include "api/access.h"
 #include "api/service_registry.h"
@@ -20,12 +19,15 @@
 
 namespace lakegate::api {
 
-Status authorize_query(const Access& access, Service& service,
-                       const backend::Statement& statement);
+enum class QueryGrant { kAny, kReadOnly };
 
-// The operators of a parsed logical plan (the "== Parsed Logical Plan =="
-// section of EXPLAIN EXTENDED); kForbidden naming the first operator or
-// function that is not read-only, kForbidden if the section is missing.
-Status check_read_only_plan(std::string_view explain_text);
+// kForbidden when the caller may not run raw SQL on `service` at all.
+Result<QueryGrant> authorize_query(const Access& access, const Service& service);
+
+// The statement to run for `grant`: as given on a fresh session (kAny), or
+// sandboxed (kReadOnly): wrapped, explained and checked on `service`, to run
+// on a fresh read-only session. kForbidden names what was refused.
+Result<backend::Statement> prepare_caller_statement(QueryGrant grant, const Access& access,
+                                                    Service& service, backend::Statement statement);
 
 }  // namespace lakegate::api

@@ -1,4 +1,5 @@
-// POST /api/v2/{service}/_query: Spark SQL with bound parameters, streamed.
+// POST /api/v2/{service}/_query: Spark SQL with bound parameters, streamed,
+// each request on a fresh Spark session (query_guard.h).
 #include "api/query_guard.h"
 #include "api/query_request.h"
 #include "api/resources.h"
@@ -17,15 +18,16 @@ http::Response handle_query(const http::Request& request, Service& service,
   if (!format) return error_response(format.error());
   auto statement = parse_query_request(request.body);
   if (!statement) return error_response(statement.error());
-  if (Status allowed = authorize_query(access, service, *statement); !allowed) {
-    return error_response(allowed.error());
-  }
+  auto grant = authorize_query(access, service);
+  if (!grant) return error_response(grant.error());
   // DDL (CREATE, DROP, ALTER, …) changes what the metadata cache holds.
   std::function<void()> on_complete;
-  if (catalog::changes_metadata(statement->sql)) {
+  if (*grant == QueryGrant::kAny && catalog::changes_metadata(statement->sql)) {
     on_complete = [&service] { service.metadata->invalidate(); };
   }
-  return stream_statement(service, std::move(*statement), *format, std::move(on_complete));
+  auto prepared = prepare_caller_statement(*grant, access, service, std::move(*statement));
+  if (!prepared) return error_response(prepared.error());
+  return stream_statement(service, std::move(*prepared), *format, std::move(on_complete));
 }
 
 }  // namespace lakegate::api

@@ -1,10 +1,11 @@
-#include "api/audit_notes.h"
 #include "api/result_stream.h"
 
 #include <memory>
 
+#include "api/audit_notes.h"
 #include "format/result_writer.h"
 #include "http/error_envelope.h"
+#include "sql/read_only_query.h"
 
 namespace lakegate::api {
 namespace {
@@ -67,6 +68,12 @@ http::Response stream_statement(Service& service, backend::Statement statement, 
     auto writer = format::make_writer(format, tracking);
     backend::CancelToken cancel(deadline);
     auto summary = service.backend->execute(statement, *writer, cancel);
+    if (!summary && statement.session == backend::SessionUse::kFreshReadOnly) {
+      // Sandboxed SQL: Spark's message must not show the wrapper.
+      Error error = summary.error();
+      error.message = sql::caller_facing_spark_message(error.message);
+      summary = std::move(error);
+    }
     note_statement(statement, summary);
     if (on_complete) on_complete();
     return stream_end(summary, tracking, *writer);

@@ -18,13 +18,28 @@
 
 namespace lakegate::backend {
 
+// Which Spark session a statement runs in. lakegate's own statements share
+// pooled sessions, whose state nothing changes; a caller's raw SQL (`_query`)
+// may change session state (temp views, SET, USE, variables, functions), so
+// it runs in a session no other statement used before or will use after.
+enum class SessionUse {
+  kShared,         // a pooled session (lakegate-built SQL only)
+  kFresh,          // a new session, closed afterwards
+  kFreshReadOnly,  // likewise, with spark.sql.runSQLOnFiles=false
+};
+
 // SQL text with `?` placeholders bound from `positional`, or `:name`
 // placeholders bound from `named` (never both).
 struct Statement {
   std::string sql;
   std::vector<Value> positional;
   std::vector<std::pair<std::string, Value>> named;
+  SessionUse session = SessionUse::kShared;
 };
+
+// The setting that switches SQL on files (`csv.`/path``) off, set in every
+// kFreshReadOnly session.
+inline constexpr const char* kNoSqlOnFiles = "SET spark.sql.runSQLOnFiles=false";
 
 // Receives one result: the schema once, then batches. Returning false from
 // either call means "stop" (e.g. the HTTP client went away); the backend then

@@ -233,6 +233,7 @@ Status read_security(GatewayConfig& config, MapReader& reader, const EnvLookup& 
       return s;
     if (!(s = r.integer_into("reload_interval_seconds", 1, 3600, c.reload_interval_seconds)))
       return s;
+    if (!(s = read_string_list(r, "denied_functions", c.denied_functions))) return s;
     if (!(s = r.reject_unknown())) return s;
   }
   if (YAML::Node node = reader.child("rate_limits"); node && !node.IsNull()) {

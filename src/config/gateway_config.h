@@ -38,6 +38,10 @@ struct SecurityConfig {
   int login_free_failures = 5;          // Failed logins before delays start. Default: 5.
   int login_max_delay_seconds = 300;    // Cap of the doubling delay. Default: 300.
   int reload_interval_seconds = 2;      // Poll the store for other nodes' changes. Default: 2.
+  // Functions refused in read-only SQL (a `_query` GET grant) besides
+  // reflect, java_method and try_reflect, which are always refused; matched
+  // case-insensitively in Spark's analyzed and optimized plans. Default: none.
+  std::vector<std::string> denied_functions;
 };
 
 // Where rate-limit counters live.

@@ -1,7 +1,7 @@
 """End to end: read-only grants on _query.
 
-A role with the `_query` verb GET only (mask 1) may run SQL that only reads
-(SELECT, WITH … SELECT, SHOW, DESCRIBE, VALUES, range()); everything else —
+A role with the `_query` verb GET only (mask 1) may run queries only
+(SELECT, WITH … SELECT, VALUES, range()); everything else — metadata commands,
 writes, DDL, session changes, caching, reflection, table-valued functions other
 than range, direct file queries, multi-statements, comment tricks — is refused
 with 403 before it runs. pyspark checks that nothing changed. A role with POST
@@ -71,9 +71,6 @@ ALLOWED = [
     ("SELECT id, v FROM {t} WHERE id > ? ORDER BY id", 2),
     ("WITH x AS (SELECT id FROM {t}) SELECT count(*) AS n FROM x", 1),
     ("SELECT * FROM (SELECT id FROM {t} WHERE id IN (SELECT max(id) FROM {t})) s", 1),
-    ("SHOW TABLES IN default", None),
-    ("DESCRIBE {t}", None),
-    ("DESCRIBE TABLE EXTENDED {t}", None),
     ("VALUES (1, 'a'), (2, 'b')", 2),
     ("SELECT * FROM range(5)", 5),
     ("SELECT id FROM range(1, 10, 3)", 3),
@@ -108,11 +105,15 @@ REFUSED = [
     "ALTER TABLE {t} SET TBLPROPERTIES ('lakegate.test' = 'x')",
     "TRUNCATE TABLE {t}",
     "SET spark.sql.shuffle.partitions = 3",
-    "RESET",
+    "RESET spark.sql.shuffle.partitions",
     "USE spark_catalog.retail",
     "CACHE TABLE {t}",
     "UNCACHE TABLE {t}",
     "REFRESH TABLE {t}",
+    # Metadata commands are not queries either (_catalog and _schema serve them).
+    "SHOW TABLES IN default",
+    "DESCRIBE {t}",
+    "DESCRIBE TABLE EXTENDED {t}",
     # Reflection (harmless methods: the statement must be refused before it runs).
     "SELECT reflect('java.util.UUID', 'randomUUID')",
     "SELECT REFLECT('java.lang.System', 'getProperty', 'user.name')",
@@ -129,8 +130,8 @@ REFUSED = [
     "/* SELECT 1 */ INSERT INTO {t} VALUES (9, 'x')",
 ]
 
-# SQL that Spark cannot EXPLAIN (several statements; Delta's own commands, which
-# EXPLAIN does not parse): refused before anything runs, as 403 or as the parse error (400).
+# Several statements and Delta's own commands: not a query where only a query
+# parses, so refused (403) before anything runs.
 MULTI_STATEMENTS = [
     "OPTIMIZE {t}",
     "RESTORE TABLE {t} TO VERSION AS OF 0",
@@ -153,8 +154,7 @@ def test_read_only_role_is_refused_everything_else(bed, spark, sql):
 def test_multi_statements_never_run(bed, spark, sql):
     before = state(spark, bed)
     response = query(bed, "reader", sql.format(t=bed.table))
-    assert response.status_code in (400, 403), response.text
-    assert response.json()["error"]["code"] == response.status_code
+    assert_error(response, 403)
     assert state(spark, bed) == before
 
 
@@ -167,6 +167,16 @@ def test_direct_file_queries_are_refused(bed, sql):
     """Path-based relations (format.`path`) read arbitrary files of the Spark driver."""
     response = query(bed, "reader", sql)
     assert_error(response, 403)
+
+
+def test_a_bare_name_is_read_as_a_relation(bed, spark):
+    """`FROM (\n<text>\n)` admits a parenthesised relation: `RESET` alone is a
+    (missing) table's name, never the command."""
+    before = state(spark, bed)
+    assert_error(query(bed, "reader", "RESET"), 404)
+    response = query(bed, "reader", bed.table)
+    assert response.status_code == 200 and len(response.json()["resource"]) == 3, response.text
+    assert state(spark, bed) == before
 
 
 def test_refusal_message_names_the_operation(bed):

@@ -176,10 +176,16 @@ Result<Summary> HiveThriftBackend::execute(const Statement& statement, BatchSink
                                            const CancelToken& cancel) {
   auto sql = render_statement(statement);
   if (!sql) return sql.error();
+  const bool fresh = statement.session != SessionUse::kShared;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto lease = pool_.acquire(cancel);
+    auto lease = fresh ? pool_.acquire_fresh(cancel) : pool_.acquire(cancel);
     if (!lease) return lease.error();
     AttemptState state;
+    if (statement.session == SessionUse::kFreshReadOnly) {
+      if (auto set = run_text_query(lease->connection(), kNoSqlOnFiles, cancel); !set) {
+        return set.error();
+      }
+    }
     auto result = execute_on(lease->connection(), *sql, sink, cancel, state);
     if (result) return result;
     const Error& error = result.error();

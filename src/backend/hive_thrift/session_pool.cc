@@ -24,22 +24,27 @@ ConnectionPool::ConnectionPool(Endpoint endpoint, size_t capacity, OnOpen on_ope
       on_open_(std::move(on_open)) {}
 
 ConnectionPool::Lease::~Lease() {
-  if (pool_ != nullptr) pool_->give_back(std::move(connection_), discarded_);
+  if (pool_ != nullptr) pool_->give_back(std::move(connection_), discarded_, fresh_);
 }
 
-void ConnectionPool::give_back(std::unique_ptr<Connection> connection, bool discarded) {
+void ConnectionPool::give_back(std::unique_ptr<Connection> connection, bool discarded, bool fresh) {
   std::unique_ptr<Connection> to_close;
   {
     std::lock_guard lock(mutex_);
     --leased_;
-    if (discarded || closed_ || connection == nullptr || connection->broken()) {
+    if (discarded || fresh || closed_ || connection == nullptr || connection->broken()) {
       to_close = std::move(connection);
     } else {
       idle_.push_back(std::move(connection));
     }
   }
   freed_.notify_one();
-  if (to_close) to_close->close();
+  if (to_close && fresh) {
+    std::shared_ptr<Connection> closing(std::move(to_close));
+    closer_.post([closing] { closing->close(); });
+  } else if (to_close) {
+    to_close->close();
+  }
 }
 
 bool ConnectionPool::healthy(Connection& connection, const CancelToken& cancel) {
@@ -79,24 +84,41 @@ Result<std::unique_ptr<Connection>> ConnectionPool::open_connection(const Cancel
   }
 }
 
+Status ConnectionPool::take_slot(std::unique_lock<std::mutex>& lock, const CancelToken& cancel,
+                                 bool idle_counts) {
+  while (true) {
+    if (closed_) return Error(ErrorCode::kBackendUnavailable, "the backend is shutting down");
+    if (cancel.cancelled())
+      return Error(ErrorCode::kCancelled, "cancelled while waiting for a session");
+    if ((idle_counts && !idle_.empty()) || leased_ < capacity_) break;
+    if (freed_.wait_until(
+            lock, std::min(cancel.deadline(), Clock::now() + std::chrono::milliseconds(100))) ==
+            std::cv_status::timeout &&
+        cancel.expired()) {
+      return Error(ErrorCode::kTimeout, "no Thrift session became free before the service timeout");
+    }
+  }
+  ++leased_;
+  return {};
+}
+
+Result<ConnectionPool::Lease> ConnectionPool::acquire_fresh(const CancelToken& cancel) {
+  {
+    std::unique_lock lock(mutex_);
+    if (Status slot = take_slot(lock, cancel, false); !slot) return slot.error();
+  }
+  Lease lease(this, nullptr, true);
+  auto opened = open_connection(cancel);
+  if (!opened) return opened.error();  // the lease gives the slot back
+  lease.connection_ = std::move(*opened);
+  return lease;
+}
+
 Result<ConnectionPool::Lease> ConnectionPool::acquire(const CancelToken& cancel) {
   std::unique_ptr<Connection> connection;
   {
     std::unique_lock lock(mutex_);
-    while (true) {
-      if (closed_) return Error(ErrorCode::kBackendUnavailable, "the backend is shutting down");
-      if (cancel.cancelled())
-        return Error(ErrorCode::kCancelled, "cancelled while waiting for a session");
-      if (!idle_.empty() || leased_ < capacity_) break;
-      if (freed_.wait_until(
-              lock, std::min(cancel.deadline(), Clock::now() + std::chrono::milliseconds(100))) ==
-              std::cv_status::timeout &&
-          cancel.expired()) {
-        return Error(ErrorCode::kTimeout,
-                     "no Thrift session became free before the service timeout");
-      }
-    }
-    ++leased_;
+    if (Status slot = take_slot(lock, cancel, true); !slot) return slot.error();
     if (!idle_.empty()) {
       connection = std::move(idle_.back());
       idle_.pop_back();

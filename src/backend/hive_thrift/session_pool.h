@@ -7,7 +7,9 @@
 // or the connection broke; after a transport failure drop_idle() empties the
 // pool so the next requests reconnect instead of finding dead sessions.
 // Opening refused connections is retried with backoff, bounded by the
-// deadline. Thread-safe; the pool must outlive every Lease.
+// deadline. acquire_fresh() opens a connection with a session of its own
+// that never returns to the pool: when its lease ends, a background thread
+// closes it (CloseSession). Thread-safe; the pool must outlive every Lease.
 #pragma once
 
 #include <condition_variable>
@@ -19,6 +21,7 @@
 #include "backend/backend.h"
 #include "backend/hive_thrift/connection.h"
 #include "backend/hive_thrift/endpoint.h"
+#include "util/background_jobs.h"
 
 namespace lakegate::backend::hive_thrift {
 
@@ -37,7 +40,8 @@ class ConnectionPool {
     Lease(Lease&& other) noexcept
         : pool_(other.pool_),
           connection_(std::move(other.connection_)),
-          discarded_(other.discarded_) {
+          discarded_(other.discarded_),
+          fresh_(other.fresh_) {
       other.pool_ = nullptr;
     }
     Lease& operator=(Lease&&) = delete;
@@ -47,14 +51,18 @@ class ConnectionPool {
 
    private:
     friend class ConnectionPool;
-    Lease(ConnectionPool* pool, std::unique_ptr<Connection> connection)
-        : pool_(pool), connection_(std::move(connection)) {}
+    Lease(ConnectionPool* pool, std::unique_ptr<Connection> connection, bool fresh = false)
+        : pool_(pool), connection_(std::move(connection)), fresh_(fresh) {}
     ConnectionPool* pool_;
     std::unique_ptr<Connection> connection_;
     bool discarded_ = false;
+    bool fresh_ = false;
   };
 
   Result<Lease> acquire(const CancelToken& cancel);
+  // A new connection and session no other lease used; closed when the lease
+  // ends. Counts against the same capacity while leased.
+  Result<Lease> acquire_fresh(const CancelToken& cancel);
   // Closes (without CloseSession) every idle connection.
   void drop_idle();
   // Stops handing out connections and closes the idle ones (CloseSession).
@@ -62,7 +70,9 @@ class ConnectionPool {
   const Endpoint& endpoint() const { return endpoint_; }
 
  private:
-  void give_back(std::unique_ptr<Connection> connection, bool discarded);
+  void give_back(std::unique_ptr<Connection> connection, bool discarded, bool fresh);
+  // Waits for a free lease slot and takes it (under mutex_).
+  Status take_slot(std::unique_lock<std::mutex>& lock, const CancelToken& cancel, bool idle_counts);
   Result<std::unique_ptr<Connection>> open_connection(const CancelToken& cancel);
   bool healthy(Connection& connection, const CancelToken& cancel);
 
@@ -74,6 +84,7 @@ class ConnectionPool {
   std::vector<std::unique_ptr<Connection>> idle_;
   size_t leased_ = 0;
   bool closed_ = false;
+  util::BackgroundJobs closer_;  // closes fresh sessions off the request path
 };
 
 }  // namespace lakegate::backend::hive_thrift

@@ -15,17 +15,25 @@ SessionPool::SessionPool(size_t capacity, std::string fixed_session_id)
     : capacity_(std::max<size_t>(capacity, 1)), fixed_session_id_(std::move(fixed_session_id)) {}
 
 SessionPool::Lease::~Lease() {
-  if (pool_ != nullptr) pool_->give_back(std::move(session_), discarded_);
+  if (pool_ != nullptr) pool_->give_back(std::move(session_), discarded_, fresh_);
 }
 
-std::unique_ptr<Session> SessionPool::make_session() {
+std::unique_ptr<Session> SessionPool::make_session(bool fresh) {
   auto session = std::make_unique<Session>();
-  session->session_id = fixed_session_id_.empty() ? new_uuid_v4() : fixed_session_id_;
+  session->session_id = fixed_session_id_.empty() || fresh ? new_uuid_v4() : fixed_session_id_;
   live_ids_.push_back(session->session_id);
   return session;
 }
 
 Result<SessionPool::Lease> SessionPool::acquire(const CancelToken& cancel) {
+  return lease(cancel, false);
+}
+
+Result<SessionPool::Lease> SessionPool::acquire_fresh(const CancelToken& cancel) {
+  return lease(cancel, true);
+}
+
+Result<SessionPool::Lease> SessionPool::lease(const CancelToken& cancel, bool fresh) {
   std::unique_lock lock(mutex_);
   while (true) {
     if (closed_) return Error(ErrorCode::kBackendUnavailable, "the backend is shutting down");
@@ -36,7 +44,7 @@ Result<SessionPool::Lease> SessionPool::acquire(const CancelToken& cancel) {
                    "timed out waiting for a free Spark Connect session (pool of " +
                        std::to_string(capacity_) + ")");
     }
-    if (!idle_.empty()) {
+    if (!fresh && !idle_.empty()) {
       std::unique_ptr<Session> session = std::move(idle_.back());
       idle_.pop_back();
       ++leased_;
@@ -44,19 +52,19 @@ Result<SessionPool::Lease> SessionPool::acquire(const CancelToken& cancel) {
     }
     if (leased_ < capacity_) {
       ++leased_;
-      return Lease(this, make_session());
+      return Lease(this, make_session(fresh), fresh);
     }
     auto wake = std::min(cancel.deadline(), CancelToken::Clock::now() + kCancelPollInterval);
     freed_.wait_until(lock, wake);
   }
 }
 
-void SessionPool::give_back(std::unique_ptr<Session> session, bool discarded) {
+void SessionPool::give_back(std::unique_ptr<Session> session, bool discarded, bool fresh) {
   {
     std::lock_guard lock(mutex_);
     --leased_;
-    if (discarded || closed_) {
-      if (discarded) {
+    if (discarded || closed_ || fresh) {
+      if (discarded || fresh) {
         if (session->session_id == fixed_session_id_) fixed_session_id_.clear();
         auto found = std::find(live_ids_.begin(), live_ids_.end(), session->session_id);
         if (found != live_ids_.end()) live_ids_.erase(found);
@@ -66,6 +74,7 @@ void SessionPool::give_back(std::unique_ptr<Session> session, bool discarded) {
     }
   }
   freed_.notify_one();
+  if (fresh && retire_) retire_(session->session_id);
 }
 
 std::vector<std::string> SessionPool::close() {

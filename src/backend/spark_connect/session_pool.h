@@ -5,11 +5,15 @@
 // deadline passes, or the caller cancels. A lease returns its session on
 // destruction unless discard() was called (session-level error, server
 // restart, unreachable server): the next acquire then makes a fresh one.
+// acquire_fresh() hands out a new session that never returns to the pool:
+// on destruction its id goes to the retire callback (which releases it on
+// the server); it counts against the same capacity while leased.
 // Thread-safe. The pool must outlive every Lease.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,7 +42,10 @@ class SessionPool {
   class Lease {
    public:
     Lease(Lease&& other) noexcept
-        : pool_(other.pool_), session_(std::move(other.session_)), discarded_(other.discarded_) {
+        : pool_(other.pool_),
+          session_(std::move(other.session_)),
+          discarded_(other.discarded_),
+          fresh_(other.fresh_) {
       other.pool_ = nullptr;
     }
     Lease& operator=(Lease&&) = delete;
@@ -49,16 +56,23 @@ class SessionPool {
 
    private:
     friend class SessionPool;
-    Lease(SessionPool* pool, std::unique_ptr<Session> session)
-        : pool_(pool), session_(std::move(session)) {}
+    Lease(SessionPool* pool, std::unique_ptr<Session> session, bool fresh = false)
+        : pool_(pool), session_(std::move(session)), fresh_(fresh) {}
     SessionPool* pool_;
     std::unique_ptr<Session> session_;
     bool discarded_ = false;
+    bool fresh_ = false;
   };
 
   // Hands out a session. kTimeout at cancel.deadline(), kCancelled once
   // cancel.cancelled(), kBackendUnavailable after close().
   Result<Lease> acquire(const CancelToken& cancel);
+  // A session no one used before (a new UUID v4, whatever the fixed id),
+  // retired when the lease ends. Same waiting and errors as acquire().
+  Result<Lease> acquire_fresh(const CancelToken& cancel);
+  // Called with the id of every fresh session when its lease ends, and of
+  // none else. Set before the first acquire_fresh().
+  void on_retire(std::function<void(const std::string&)> retire) { retire_ = std::move(retire); }
 
   // Stops handing out sessions; returns the ids of every live session
   // (idle or leased) so the caller can release them on the server.
@@ -67,8 +81,9 @@ class SessionPool {
   size_t capacity() const { return capacity_; }
 
  private:
-  void give_back(std::unique_ptr<Session> session, bool discarded);
-  std::unique_ptr<Session> make_session();
+  Result<Lease> lease(const CancelToken& cancel, bool fresh);
+  void give_back(std::unique_ptr<Session> session, bool discarded, bool fresh);
+  std::unique_ptr<Session> make_session(bool fresh);
 
   const size_t capacity_;
   std::string fixed_session_id_;  // emptied by the first discard
@@ -78,6 +93,7 @@ class SessionPool {
   std::vector<std::string> live_ids_;  // idle and leased
   size_t leased_ = 0;
   bool closed_ = false;
+  std::function<void(const std::string&)> retire_;
 };
 
 }  // namespace lakegate::backend::spark_connect

@@ -26,6 +26,13 @@ bool is_transport_error(const Error& error) {
   return error.code == ErrorCode::kBackendUnavailable;
 }
 
+// Takes a result no one reads (a session setting's echo).
+class DiscardSink final : public BatchSink {
+ public:
+  bool on_schema(const arrow::Schema&) override { return true; }
+  bool on_batch(const arrow::RecordBatch&) override { return true; }
+};
+
 }  // namespace
 
 Result<std::unique_ptr<SparkConnectBackend>> SparkConnectBackend::create(
@@ -47,7 +54,11 @@ SparkConnectBackend::SparkConnectBackend(Endpoint endpoint, std::shared_ptr<grpc
       channel_(std::move(channel)),
       stub_(sc::SparkConnectService::NewStub(channel_)),
       pool_(pool_size, endpoint_.session_id),
-      watcher_([this] { watch_loop(); }) {}
+      watcher_([this] { watch_loop(); }) {
+  pool_.on_retire([this](const std::string& session_id) {
+    releaser_.post([this, session_id] { release_session(session_id); });
+  });
+}
 
 SparkConnectBackend::~SparkConnectBackend() {
   shutdown();
@@ -97,10 +108,27 @@ Result<Summary> SparkConnectBackend::execute(const Statement& statement, BatchSi
       !bound) {
     return bound.error();
   }
+  const bool fresh = statement.session != SessionUse::kShared;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto lease = pool_.acquire(cancel);
+    auto lease = fresh ? pool_.acquire_fresh(cancel) : pool_.acquire(cancel);
     if (!lease) return lease.error();
     AttemptState state;
+    if (statement.session == SessionUse::kFreshReadOnly) {
+      sc::ExecutePlanRequest setting;
+      if (auto bound = bind_statement(Statement{kNoSqlOnFiles},
+                                      *setting.mutable_plan()->mutable_root()->mutable_sql());
+          !bound) {
+        return bound.error();
+      }
+      DiscardSink discard;
+      AttemptState setting_state;
+      if (auto set = execute_on(setting, lease->session(), discard, cancel, setting_state); !set) {
+        const Error& error = set.error();
+        if (is_session_error(error) || is_transport_error(error)) lease->discard();
+        if (!is_session_error(error) || attempt == 1) return error;
+        continue;
+      }
+    }
     auto result = execute_on(request, lease->session(), sink, cancel, state);
     if (result) return result;
     const Error& error = result.error();
@@ -281,6 +309,17 @@ Error SparkConnectBackend::map_status(const grpc::Status& status, const std::str
   });
 }
 
+void SparkConnectBackend::release_session(const std::string& session_id) {
+  sc::ReleaseSessionRequest release;
+  release.set_session_id(session_id);
+  fill_user_context(release.mutable_user_context());
+  release.set_client_type(endpoint_.user_agent);
+  sc::ReleaseSessionResponse released;
+  grpc::ClientContext context;
+  prepare_context(context, endpoint_, Clock::now() + kControlCallTimeout);
+  (void)stub_->ReleaseSession(&context, release, &released);
+}
+
 void SparkConnectBackend::shutdown() {
   {
     std::lock_guard lock(calls_mutex_);
@@ -300,14 +339,7 @@ void SparkConnectBackend::shutdown() {
     if (!stub_->Interrupt(&interrupt_context, interrupt_all, &interrupted).ok()) {
       continue;  // server gone: nothing to release either
     }
-    sc::ReleaseSessionRequest release;
-    release.set_session_id(session_id);
-    fill_user_context(release.mutable_user_context());
-    release.set_client_type(endpoint_.user_agent);
-    sc::ReleaseSessionResponse released;
-    grpc::ClientContext release_context;
-    prepare_context(release_context, endpoint_, Clock::now() + kControlCallTimeout);
-    (void)stub_->ReleaseSession(&release_context, release, &released);
+    release_session(session_id);
   }
 }
 

@@ -10,7 +10,10 @@
 // cancelled, deadline passed) is cancelled locally and interrupted on the
 // server (Interrupt by operation id), then returns kCancelled or kTimeout.
 // A session-level error (server restarted, session expired) replaces the
-// session and retries once if nothing was streamed yet.
+// session and retries once if nothing was streamed yet. Statements with
+// SessionUse kFresh/kFreshReadOnly run on a new session (the read-only one
+// first sets spark.sql.runSQLOnFiles=false) that a background thread
+// releases (ReleaseSession) once the call is done.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -28,6 +31,7 @@
 #include "backend/spark_connect/session_pool.h"
 #include "config/service_config.h"
 #include "spark/connect/base.grpc.pb.h"
+#include "util/background_jobs.h"
 
 namespace lakegate::backend::spark_connect {
 
@@ -69,6 +73,8 @@ class SparkConnectBackend final : public Backend {
                                                     const std::string& error_id);
   Error map_status(const grpc::Status& status, const std::string& session_id);
   void fill_user_context(spark::connect::UserContext* user_context) const;
+  // ReleaseSession (best effort, short deadline).
+  void release_session(const std::string& session_id);
 
   std::list<ActiveCall>::iterator watch(grpc::ClientContext* context, const CancelToken* cancel);
   void unwatch(std::list<ActiveCall>::iterator call);
@@ -80,6 +86,7 @@ class SparkConnectBackend final : public Backend {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<spark::connect::SparkConnectService::Stub> stub_;
   SessionPool pool_;
+  util::BackgroundJobs releaser_;  // after stub_ and pool_: its jobs use them
 
   std::mutex calls_mutex_;
   std::condition_variable calls_changed_;
