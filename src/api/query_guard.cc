@@ -1,6 +1,5 @@
 #include "api/query_guard.h"
 
-#include <chrono>
 #include <string>
 
 #include "auth/rbac.h"
@@ -22,7 +21,7 @@ Error not_a_query(const Error& parse_error) {
   Error error(ErrorCode::kForbidden,
               "This role may run read-only SQL only: the statement must be a single query "
               "(SELECT, WITH … SELECT, VALUES, TABLE, FROM …); Spark could not read it as one: " +
-                  sql::caller_facing_spark_message(parse_error.message));
+                  sql::strip_spark_internals(parse_error.message));
   if (auto error_class = parse_error.context_value("errorClass"); !error_class.empty()) {
     error.with("errorClass", std::string(error_class));
   }
@@ -47,9 +46,8 @@ Result<QueryGrant> authorize_query(const Access& access, const Service& service)
   return QueryGrant::kReadOnly;
 }
 
-Result<backend::Statement> prepare_caller_statement(QueryGrant grant, const Access& access,
-                                                    Service& service,
-                                                    backend::Statement statement) {
+backend::Statement prepare_caller_statement(QueryGrant grant, const Access& access,
+                                            backend::Statement statement) {
   if (grant == QueryGrant::kAny) {
     statement.session = backend::SessionUse::kFresh;
     return statement;
@@ -58,27 +56,26 @@ Result<backend::Statement> prepare_caller_statement(QueryGrant grant, const Acce
   statement.session = backend::SessionUse::kFreshReadOnly;
   backend::Statement explain = statement;
   explain.sql = "EXPLAIN EXTENDED " + statement.sql;
-  catalog::TextRowsSink sink(10000);
-  backend::CancelToken cancel(backend::CancelToken::Clock::now() +
-                              std::chrono::seconds(service.config.timeout_seconds));
-  auto explained = service.backend->execute(explain, sink, cancel);
-  if (!explained) {
-    Error error = explained.error();
-    if (is_parse_error(error)) return not_a_query(error);
-    error.message = sql::caller_facing_spark_message(error.message);
-    return error;
-  }
-  std::string text;
-  for (const auto& row : sink.rows()) {
-    for (const auto& cell : row) {
-      if (cell) text += *cell + "\n";
+  statement.preflight = [explain = std::move(explain), denied = access.denied_functions()](
+                            const backend::SessionRunner& run) -> Status {
+    catalog::TextRowsSink sink(10000);
+    auto explained = run(explain, sink);
+    if (!explained) {
+      Error error = explained.error();
+      if (is_parse_error(error)) return not_a_query(error);
+      error.message = sql::strip_spark_internals(error.message);
+      return error;
     }
-  }
-  auto plan = sql::split_explained_plan(text);
-  if (!plan) return plan.error();
-  if (Status checked = sql::check_read_only_plan(*plan, access.denied_functions()); !checked) {
-    return checked.error();
-  }
+    std::string text;
+    for (const auto& row : sink.rows()) {
+      for (const auto& cell : row) {
+        if (cell) text += *cell + "\n";
+      }
+    }
+    auto plan = sql::split_explained_plan(text);
+    if (!plan) return plan.error();
+    return sql::check_read_only_plan(*plan, denied);
+  };
   return statement;
 }
 

@@ -6,8 +6,8 @@
 //   - a `_query` grant with GET only: read-only queries, by the sandbox of
 //     sql/read_only_query.h: the caller's text wrapped where only a query
 //     parses, `EXPLAIN EXTENDED` of that (nothing runs) checked against the
-//     closed operator list and the denied functions, and run in a fresh
-//     session with SQL on files switched off.
+//     closed operator list and the denied functions in the same fresh
+//     session, with SQL on files switched off, before the statement runs.
 // Every caller's SQL runs in a fresh Spark session (backend::SessionUse), so
 // what one request does to its session is never seen by another.
 #pragma once
@@ -24,10 +24,11 @@ enum class QueryGrant { kAny, kReadOnly };
 // kForbidden when the caller may not run raw SQL on `service` at all.
 Result<QueryGrant> authorize_query(const Access& access, const Service& service);
 
-// The statement to run for `grant`: as given on a fresh session (kAny), or
-// sandboxed (kReadOnly): wrapped, explained and checked on `service`, to run
-// on a fresh read-only session. kForbidden names what was refused.
-Result<backend::Statement> prepare_caller_statement(QueryGrant grant, const Access& access,
-                                                    Service& service, backend::Statement statement);
+// The statement to run for `grant`: as given, on a fresh session (kAny), or
+// sandboxed (kReadOnly): wrapped, on a fresh read-only session, with a
+// preflight that explains and checks it in that session first (kForbidden
+// naming what was refused; nothing of the caller's runs then).
+backend::Statement prepare_caller_statement(QueryGrant grant, const Access& access,
+                                            backend::Statement statement);
 
 }  // namespace lakegate::api

@@ -25,9 +25,8 @@ http::Response handle_query(const http::Request& request, Service& service,
   if (*grant == QueryGrant::kAny && catalog::changes_metadata(statement->sql)) {
     on_complete = [&service] { service.metadata->invalidate(); };
   }
-  auto prepared = prepare_caller_statement(*grant, access, service, std::move(*statement));
-  if (!prepared) return error_response(prepared.error());
-  return stream_statement(service, std::move(*prepared), *format, std::move(on_complete));
+  return stream_statement(service, prepare_caller_statement(*grant, access, std::move(*statement)),
+                          *format, std::move(on_complete));
 }
 
 }  // namespace lakegate::api

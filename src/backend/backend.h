@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -30,11 +31,21 @@ enum class SessionUse {
 
 // SQL text with `?` placeholders bound from `positional`, or `:name`
 // placeholders bound from `named` (never both).
+class BatchSink;
+struct Summary;
+struct Statement;
+// Runs a statement in the session a preflight was given.
+using SessionRunner = std::function<Result<Summary>(const Statement&, BatchSink&)>;
+
 struct Statement {
   std::string sql;
   std::vector<Value> positional;
   std::vector<std::pair<std::string, Value>> named;
   SessionUse session = SessionUse::kShared;
+  // When set (fresh sessions only), runs first in the statement's own
+  // session (e.g. EXPLAIN and its checks); an error is returned instead of
+  // running the statement.
+  std::function<Result<void>(const SessionRunner&)> preflight;
 };
 
 // The setting that switches SQL on files (`csv.`/path``) off, set in every

@@ -205,7 +205,7 @@ Status check_analyzed_relations(std::string_view analyzed) {
 
 // The error Spark printed in place of the analyzed plan.
 Error analysis_error(std::string_view analyzed) {
-  std::string message = caller_facing_spark_message(analyzed);
+  std::string message = strip_spark_internals(analyzed);
   Error error(ErrorCode::kSparkAnalysis, message);
   if (message.size() > 1 && message[0] == '[') {
     const std::string error_class = message.substr(1, message.find(']') - 1);
@@ -305,7 +305,7 @@ Status check_read_only_plan(const ExplainedPlan& plan,
   return check_analyzed_relations(plan.analyzed);
 }
 
-std::string caller_facing_spark_message(std::string_view message) {
+std::string strip_spark_internals(std::string_view message) {
   message = trimmed(message);
   // "org.apache.spark.sql.AnalysisException: [CLASS] …" → "[CLASS] …"
   if (const size_t prefix = message.find("Exception: ");
@@ -319,6 +319,12 @@ std::string caller_facing_spark_message(std::string_view message) {
   }
   message = trimmed(message);
   if (message.ends_with(";")) message.remove_suffix(1);
+  return std::string(message);
+}
+
+std::string caller_facing_spark_message(std::string_view original) {
+  const std::string stripped = strip_spark_internals(original);
+  const std::string_view message = stripped;
   // "line N" counts the wrapper's first line: make it the caller's.
   std::string out;
   size_t at = 0;

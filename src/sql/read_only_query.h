@@ -54,9 +54,13 @@ const std::vector<std::string>& always_denied_functions();
 Status check_read_only_plan(const ExplainedPlan& plan,
                             const std::vector<std::string>& denied_functions);
 
-// Spark's message for an error about the wrapped text, for the caller: cut
-// before "== SQL ==" excerpts, plans and JVM stack traces; "line N" made
-// relative to the caller's text.
+// Spark's message without internals: cut before "== SQL ==" excerpts,
+// plans and JVM stack traces, without "pkg.SomeException: " prefixes.
+// Idempotent.
+std::string strip_spark_internals(std::string_view message);
+
+// strip_spark_internals, and "line N" made relative to the caller's text.
+// Apply once, to the final error of a wrapped statement.
 std::string caller_facing_spark_message(std::string_view message);
 
 }  // namespace lakegate::sql

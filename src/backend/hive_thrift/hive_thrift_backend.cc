@@ -186,6 +186,16 @@ Result<Summary> HiveThriftBackend::execute(const Statement& statement, BatchSink
         return set.error();
       }
     }
+    if (statement.preflight) {
+      // Runs in this session before the caller's statement; an error stops it.
+      auto run_before = [&](const Statement& before, BatchSink& before_sink) -> Result<Summary> {
+        auto before_sql = render_statement(before);
+        if (!before_sql) return before_sql.error();
+        AttemptState before_state;
+        return execute_on(lease->connection(), *before_sql, before_sink, cancel, before_state);
+      };
+      if (Status checked = statement.preflight(run_before); !checked) return checked.error();
+    }
     auto result = execute_on(lease->connection(), *sql, sink, cancel, state);
     if (result) return result;
     const Error& error = result.error();

@@ -112,23 +112,31 @@ Result<Summary> SparkConnectBackend::execute(const Statement& statement, BatchSi
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto lease = fresh ? pool_.acquire_fresh(cancel) : pool_.acquire(cancel);
     if (!lease) return lease.error();
-    AttemptState state;
-    if (statement.session == SessionUse::kFreshReadOnly) {
-      sc::ExecutePlanRequest setting;
-      if (auto bound = bind_statement(Statement{kNoSqlOnFiles},
-                                      *setting.mutable_plan()->mutable_root()->mutable_sql());
+    // Statements before the caller's, in the same session: errors there mean
+    // the caller's statement never ran.
+    auto run_before = [&](const Statement& before, BatchSink& before_sink) -> Result<Summary> {
+      sc::ExecutePlanRequest before_request;
+      if (auto bound = bind_statement(
+              before, *before_request.mutable_plan()->mutable_root()->mutable_sql());
           !bound) {
         return bound.error();
       }
+      AttemptState before_state;
+      return execute_on(before_request, lease->session(), before_sink, cancel, before_state);
+    };
+    Status prepared;
+    if (statement.session == SessionUse::kFreshReadOnly) {
       DiscardSink discard;
-      AttemptState setting_state;
-      if (auto set = execute_on(setting, lease->session(), discard, cancel, setting_state); !set) {
-        const Error& error = set.error();
-        if (is_session_error(error) || is_transport_error(error)) lease->discard();
-        if (!is_session_error(error) || attempt == 1) return error;
-        continue;
-      }
+      if (auto set = run_before(Statement{kNoSqlOnFiles}, discard); !set) prepared = set.error();
     }
+    if (prepared && statement.preflight) prepared = statement.preflight(run_before);
+    if (!prepared) {
+      const Error& error = prepared.error();
+      if (is_session_error(error) || is_transport_error(error)) lease->discard();
+      if (!is_session_error(error) || attempt == 1) return error;
+      continue;
+    }
+    AttemptState state;
     auto result = execute_on(request, lease->session(), sink, cancel, state);
     if (result) return result;
     const Error& error = result.error();
