@@ -172,6 +172,10 @@ void Server::State::accept_next() {
 }
 
 void Server::State::on_accepted(tcp::socket socket) {
+  // Responses leave in several writes (headers, chunks): without this, Nagle's
+  // algorithm holds each small write until the client's delayed ACK (~40 ms).
+  error_code nodelay_ec;
+  socket.set_option(tcp::no_delay(true), nodelay_ec);
   join_finished();
   std::unique_lock lock(mutex);
   if (live.size() >= options.max_connections) {

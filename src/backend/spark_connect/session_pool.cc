@@ -26,14 +26,48 @@ std::unique_ptr<Session> SessionPool::make_session(bool fresh) {
 }
 
 Result<SessionPool::Lease> SessionPool::acquire(const CancelToken& cancel) {
-  return lease(cancel, false);
+  return lease(cancel, false, false);
 }
 
-Result<SessionPool::Lease> SessionPool::acquire_fresh(const CancelToken& cancel) {
-  return lease(cancel, true);
+Result<SessionPool::Lease> SessionPool::acquire_fresh(const CancelToken& cancel, bool read_only) {
+  return lease(cancel, true, read_only);
 }
 
-Result<SessionPool::Lease> SessionPool::lease(const CancelToken& cancel, bool fresh) {
+std::unique_ptr<Session> SessionPool::new_spare() {
+  std::lock_guard lock(mutex_);
+  return make_session(true);
+}
+
+void SessionPool::add_spare(bool read_only, std::unique_ptr<Session> session) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!closed_) {
+      spares_[read_only].push_back(std::move(session));
+      return;
+    }
+    auto found = std::find(live_ids_.begin(), live_ids_.end(), session->session_id);
+    if (found != live_ids_.end()) live_ids_.erase(found);
+  }
+  if (retire_) retire_(session->session_id);
+}
+
+size_t SessionPool::spare_count(bool read_only) {
+  std::lock_guard lock(mutex_);
+  return spares_[read_only].size();
+}
+
+Result<SessionPool::Lease> SessionPool::lease(const CancelToken& cancel, bool fresh,
+                                              bool read_only) {
+  std::vector<std::string> expired;
+  struct RetireOnExit {
+    SessionPool* pool;
+    std::vector<std::string>& ids;
+    ~RetireOnExit() {
+      if (pool->retire_) {
+        for (const std::string& id : ids) pool->retire_(id);
+      }
+    }
+  } retire_on_exit{this, expired};
   std::unique_lock lock(mutex_);
   while (true) {
     if (closed_) return Error(ErrorCode::kBackendUnavailable, "the backend is shutting down");
@@ -52,6 +86,17 @@ Result<SessionPool::Lease> SessionPool::lease(const CancelToken& cancel, bool fr
     }
     if (leased_ < capacity_) {
       ++leased_;
+      auto& spares = spares_[read_only];
+      while (fresh && !spares.empty()) {
+        std::unique_ptr<Session> spare = std::move(spares.back());
+        spares.pop_back();
+        if (CancelToken::Clock::now() - spare->created < kSpareMaxAge) {
+          return Lease(this, std::move(spare), true);
+        }
+        expired.push_back(spare->session_id);
+        auto found = std::find(live_ids_.begin(), live_ids_.end(), spare->session_id);
+        if (found != live_ids_.end()) live_ids_.erase(found);
+      }
       return Lease(this, make_session(fresh), fresh);
     }
     auto wake = std::min(cancel.deadline(), CancelToken::Clock::now() + kCancelPollInterval);
@@ -83,6 +128,8 @@ std::vector<std::string> SessionPool::close() {
     std::lock_guard lock(mutex_);
     closed_ = true;
     idle_.clear();
+    spares_[0].clear();
+    spares_[1].clear();
     ids = live_ids_;
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());

@@ -7,10 +7,15 @@
 // restart, unreachable server): the next acquire then makes a fresh one.
 // acquire_fresh() hands out a new session that never returns to the pool:
 // on destruction its id goes to the retire callback (which releases it on
-// the server); it counts against the same capacity while leased.
+// the server); it counts against the same capacity while leased. Spares:
+// fresh sessions the backend prepared ahead of need (created on the server,
+// read-only ones already set up), handed out by acquire_fresh() first, so a
+// request does not wait for a session to be made; spares older than
+// kSpareMaxAge are retired unused (the server expires idle sessions).
 // Thread-safe. The pool must outlive every Lease.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -28,6 +33,8 @@ struct Session {
   std::string session_id;              // UUID sent in every request
   std::string server_side_session_id;  // last one the server reported (diagnostics)
   int64_t operations = 0;              // calls made with it
+  bool read_only_ready = false;        // spark.sql.runSQLOnFiles=false is set in it
+  std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
 };
 
 class SessionPool {
@@ -69,7 +76,14 @@ class SessionPool {
   Result<Lease> acquire(const CancelToken& cancel);
   // A session no one used before (a new UUID v4, whatever the fixed id),
   // retired when the lease ends. Same waiting and errors as acquire().
-  Result<Lease> acquire_fresh(const CancelToken& cancel);
+  Result<Lease> acquire_fresh(const CancelToken& cancel, bool read_only = false);
+
+  // A new fresh session for the spare list (not leased; released at close()).
+  std::unique_ptr<Session> new_spare();
+  // Keeps `session` for a later acquire_fresh(…, read_only); retires it when closed.
+  void add_spare(bool read_only, std::unique_ptr<Session> session);
+  size_t spare_count(bool read_only);
+  static constexpr auto kSpareMaxAge = std::chrono::minutes(10);
   // Called with the id of every fresh session when its lease ends, and of
   // none else. Set before the first acquire_fresh().
   void on_retire(std::function<void(const std::string&)> retire) { retire_ = std::move(retire); }
@@ -81,7 +95,7 @@ class SessionPool {
   size_t capacity() const { return capacity_; }
 
  private:
-  Result<Lease> lease(const CancelToken& cancel, bool fresh);
+  Result<Lease> lease(const CancelToken& cancel, bool fresh, bool read_only);
   void give_back(std::unique_ptr<Session> session, bool discarded, bool fresh);
   std::unique_ptr<Session> make_session(bool fresh);
 
@@ -90,7 +104,8 @@ class SessionPool {
   std::mutex mutex_;
   std::condition_variable freed_;
   std::vector<std::unique_ptr<Session>> idle_;
-  std::vector<std::string> live_ids_;  // idle and leased
+  std::vector<std::unique_ptr<Session>> spares_[2];  // [read_only]
+  std::vector<std::string> live_ids_;                // idle and leased
   size_t leased_ = 0;
   bool closed_ = false;
   std::function<void(const std::string&)> retire_;

@@ -62,6 +62,7 @@ SparkConnectBackend::SparkConnectBackend(Endpoint endpoint, std::shared_ptr<grpc
 
 SparkConnectBackend::~SparkConnectBackend() {
   shutdown();
+  releaser_.drain();  // its jobs use the members below it
   {
     std::lock_guard lock(calls_mutex_);
     stop_watcher_ = true;
@@ -110,14 +111,16 @@ Result<Summary> SparkConnectBackend::execute(const Statement& statement, BatchSi
   }
   const bool fresh = statement.session != SessionUse::kShared;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto lease = fresh ? pool_.acquire_fresh(cancel) : pool_.acquire(cancel);
+    const bool read_only = statement.session == SessionUse::kFreshReadOnly;
+    auto lease = fresh ? pool_.acquire_fresh(cancel, read_only) : pool_.acquire(cancel);
     if (!lease) return lease.error();
+    if (fresh) refill_spares(read_only);
     // Statements before the caller's, in the same session: errors there mean
     // the caller's statement never ran.
     auto run_before = [&](const Statement& before, BatchSink& before_sink) -> Result<Summary> {
       sc::ExecutePlanRequest before_request;
-      if (auto bound = bind_statement(
-              before, *before_request.mutable_plan()->mutable_root()->mutable_sql());
+      if (auto bound =
+              bind_statement(before, *before_request.mutable_plan()->mutable_root()->mutable_sql());
           !bound) {
         return bound.error();
       }
@@ -125,7 +128,7 @@ Result<Summary> SparkConnectBackend::execute(const Statement& statement, BatchSi
       return execute_on(before_request, lease->session(), before_sink, cancel, before_state);
     };
     Status prepared;
-    if (statement.session == SessionUse::kFreshReadOnly) {
+    if (read_only && !lease->session().read_only_ready) {
       DiscardSink discard;
       if (auto set = run_before(Statement{kNoSqlOnFiles}, discard); !set) prepared = set.error();
     }
@@ -314,6 +317,29 @@ std::optional<SparkErrorInfo> SparkConnectBackend::fetch_error_details(
 Error SparkConnectBackend::map_status(const grpc::Status& status, const std::string& session_id) {
   return map_grpc_status(status, endpoint_text_, [this, &session_id](const std::string& error_id) {
     return fetch_error_details(session_id, error_id);
+  });
+}
+
+void SparkConnectBackend::refill_spares(bool read_only) {
+  if (refilling_[read_only].exchange(true)) return;
+  releaser_.post([this, read_only] {
+    while (pool_.spare_count(read_only) < kSpareSessions) {
+      std::unique_ptr<Session> spare = pool_.new_spare();
+      // A statement makes the server create the session and its state now.
+      sc::ExecutePlanRequest warm;
+      (void)bind_statement(Statement{read_only ? kNoSqlOnFiles : "SELECT 1"},
+                           *warm.mutable_plan()->mutable_root()->mutable_sql());
+      DiscardSink discard;
+      AttemptState state;
+      CancelToken deadline(Clock::now() + kControlCallTimeout);
+      if (!execute_on(warm, *spare, discard, deadline, state)) {
+        release_session(spare->session_id);
+        break;  // the next fresh request tries again
+      }
+      spare->read_only_ready = read_only;
+      pool_.add_spare(read_only, std::move(spare));
+    }
+    refilling_[read_only] = false;
   });
 }
 

@@ -13,11 +13,13 @@
 // session and retries once if nothing was streamed yet. Statements with
 // SessionUse kFresh/kFreshReadOnly run on a new session (the read-only one
 // first sets spark.sql.runSQLOnFiles=false) that a background thread
-// releases (ReleaseSession) once the call is done.
+// releases (ReleaseSession) once the call is done; the same thread keeps two
+// spare fresh sessions of each kind ready, so requests rarely wait for one.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <list>
 #include <memory>
@@ -75,6 +77,9 @@ class SparkConnectBackend final : public Backend {
   void fill_user_context(spark::connect::UserContext* user_context) const;
   // ReleaseSession (best effort, short deadline).
   void release_session(const std::string& session_id);
+  // Prepares spare fresh sessions in the background, up to kSpareSessions.
+  void refill_spares(bool read_only);
+  static constexpr size_t kSpareSessions = 2;
 
   std::list<ActiveCall>::iterator watch(grpc::ClientContext* context, const CancelToken* cancel);
   void unwatch(std::list<ActiveCall>::iterator call);
@@ -86,7 +91,8 @@ class SparkConnectBackend final : public Backend {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<spark::connect::SparkConnectService::Stub> stub_;
   SessionPool pool_;
-  util::BackgroundJobs releaser_;  // after stub_ and pool_: its jobs use them
+  std::atomic<bool> refilling_[2] = {false, false};  // [read_only]
+  util::BackgroundJobs releaser_;  // last but the watcher: its jobs use the members above
 
   std::mutex calls_mutex_;
   std::condition_variable calls_changed_;
