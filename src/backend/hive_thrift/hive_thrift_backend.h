@@ -16,6 +16,10 @@
 // CancelToken, timeout) sends CancelOperation. A lost session (server
 // restarted) is replaced and the statement retried once when it never ran;
 // a transport failure empties the pool so the next request reconnects.
+// Statements with SessionUse kFresh/kFreshReadOnly get a connection with a
+// session of their own (the read-only one first runs SET
+// spark.sql.runSQLOnFiles=false, then the statement's preflight), closed in
+// the background once the call is done.
 #pragma once
 
 #include <atomic>
