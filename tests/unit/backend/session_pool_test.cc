@@ -5,6 +5,7 @@
 #include <chrono>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "backend/spark_connect/uuid.h"
 
@@ -119,6 +120,80 @@ TEST(SessionPool, DiscardingTheFixedSessionSwitchesToFreshIds) {
   ASSERT_TRUE(next.ok());
   EXPECT_NE(next->session().session_id, fixed);
   EXPECT_TRUE(is_uuid(next->session().session_id));
+}
+
+// Fresh sessions (a caller's SQL): never reused, never handed to acquire(),
+// retired when their lease ends, bounded by the same capacity.
+TEST(SessionPool, FreshSessionsAreNeverReusedAndAreRetired) {
+  SessionPool pool(2, "00000000-0000-4000-8000-000000000001");
+  std::vector<std::string> retired;
+  pool.on_retire([&](const std::string& id) { retired.push_back(id); });
+  CancelToken token;
+  std::set<std::string> seen;
+  for (int i = 0; i < 5; ++i) {
+    auto lease = pool.acquire_fresh(token);
+    ASSERT_TRUE(lease.ok());
+    const std::string id = lease->session().session_id;
+    EXPECT_NE(id, "00000000-0000-4000-8000-000000000001");  // not even the fixed id
+    EXPECT_TRUE(seen.insert(id).second) << "reused " << id;
+  }
+  EXPECT_EQ(retired.size(), 5u);
+  EXPECT_EQ(std::set<std::string>(retired.begin(), retired.end()), seen);
+  // A shared lease never gets a session a fresh lease used.
+  auto shared = pool.acquire(token);
+  ASSERT_TRUE(shared.ok());
+  EXPECT_EQ(seen.count(shared->session().session_id), 0u);
+  // Retired sessions are not released again at shutdown.
+  const auto live = pool.close();
+  for (const auto& id : live) EXPECT_EQ(seen.count(id), 0u);
+}
+
+TEST(SessionPool, FreshLeasesCountAgainstCapacity) {
+  SessionPool pool(1);
+  CancelToken token;
+  auto held = pool.acquire_fresh(token);
+  ASSERT_TRUE(held.ok());
+  CancelToken short_wait(CancelToken::Clock::now() + 100ms);
+  auto second = pool.acquire_fresh(short_wait);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, ErrorCode::kTimeout);
+}
+
+TEST(SessionPool, SparesAreHandedOutByKindOnceEach) {
+  SessionPool pool(4);
+  std::vector<std::string> retired;
+  pool.on_retire([&](const std::string& id) { retired.push_back(id); });
+  auto read_only_spare = pool.new_spare();
+  read_only_spare->read_only_ready = true;
+  const std::string read_only_id = read_only_spare->session_id;
+  pool.add_spare(true, std::move(read_only_spare));
+  EXPECT_EQ(pool.spare_count(true), 1u);
+  EXPECT_EQ(pool.spare_count(false), 0u);
+  CancelToken token;
+  {
+    auto plain = pool.acquire_fresh(token, false);
+    ASSERT_TRUE(plain.ok());
+    EXPECT_NE(plain->session().session_id, read_only_id);  // not of its kind
+    EXPECT_FALSE(plain->session().read_only_ready);
+  }
+  {
+    auto read_only = pool.acquire_fresh(token, true);
+    ASSERT_TRUE(read_only.ok());
+    EXPECT_EQ(read_only->session().session_id, read_only_id);
+    EXPECT_TRUE(read_only->session().read_only_ready);
+  }
+  EXPECT_EQ(pool.spare_count(true), 0u);
+  EXPECT_EQ(retired.back(), read_only_id);  // used once, then retired
+  auto next = pool.acquire_fresh(token, true);
+  ASSERT_TRUE(next.ok());
+  EXPECT_NE(next->session().session_id, read_only_id);
+  // A spare added after close is retired, not kept.
+  next->discard();
+  pool.close();
+  auto late = pool.new_spare();
+  const std::string late_id = late->session_id;
+  pool.add_spare(false, std::move(late));
+  EXPECT_EQ(retired.back(), late_id);
 }
 
 }  // namespace
