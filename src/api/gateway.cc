@@ -1,5 +1,6 @@
 #include "api/gateway.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -22,7 +23,8 @@ struct Gateway::RequestInfo {
   std::shared_ptr<const auth::Principal> principal;
   std::shared_ptr<Service> service;  // keeps the service alive while a body streams
   std::string service_name, resource;
-  bool audited = false;  // false for /health and CORS preflights
+  bool audited = false;  // false for /health, CORS preflights and requests refused admission
+  auth::AuditTicket audit_ticket;  // the audit slot taken before the request runs
 };
 
 namespace {
@@ -138,6 +140,19 @@ http::Response Gateway::route(const http::Request& request, RequestInfo& info) {
         200, std::string("{\"status\":\"ok\",\"version\":\"") + LAKEGATE_VERSION + "\"}");
   }
   info.audited = true;
+  if (security_ != nullptr) {
+    // Admission: nothing audited runs unless its record has a place to go.
+    const int full_wait_ms = security_->config().audit.full_wait_ms;
+    auto ticket = security_->audit().admit(std::chrono::milliseconds(full_wait_ms));
+    if (!ticket) {
+      info.audited = false;  // counted as refused by the audit log; nothing ran
+      auto response = error_response(ticket.error());
+      response.headers.emplace_back("Retry-After",
+                                    std::to_string(std::max(1, (full_wait_ms + 999) / 1000)));
+      return response;
+    }
+    info.audit_ticket = std::move(*ticket);
+  }
   std::vector<std::string> segments;
   if (!split_api_path(request.path, segments)) {
     return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
@@ -162,6 +177,7 @@ http::Response Gateway::route(const http::Request& request, RequestInfo& info) {
     if (!principal) return error_response(principal.error());
     info.principal = *principal;
     access = Access(*principal, snapshot);
+    access.deny_functions(&security_->config().security.denied_functions);
   }
 
   std::shared_ptr<Service> service;
@@ -177,7 +193,6 @@ http::Response Gateway::route(const http::Request& request, RequestInfo& info) {
     info.resource = join(segments, 1);
   }
 
-    access.deny_functions(&security_->config().security.denied_functions);
   // Rate limits (sys-admins are exempt).
   if (security_ != nullptr && !access.bypasses_rbac() && !snapshot->limits.empty()) {
     auth::LimitRequest limit_request;
@@ -335,7 +350,7 @@ void Gateway::audit(const http::Request& request, RequestInfo& info, http::Respo
   if (!response.producer) {
     record.bytes = static_cast<int64_t>(response.body.size());
     finish(record, info);
-    security_->audit().record(std::move(record));
+    security_->audit().record(std::move(info.audit_ticket), std::move(record));
     return;
   }
   auto shared_info = std::make_shared<RequestInfo>(std::move(info));
@@ -351,7 +366,7 @@ void Gateway::audit(const http::Request& request, RequestInfo& info, http::Respo
       record.resource += " (aborted)";
     }
     finish(record, *shared_info);
-    security->audit().record(std::move(record));
+    security->audit().record(std::move(shared_info->audit_ticket), std::move(record));
     return end;
   };
 }

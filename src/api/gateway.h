@@ -1,9 +1,11 @@
 // lakegate's REST surface: the http::Handler that runs every request through
 // the filter chain and routes it to its resource:
-//   CORS preflight → /health → login endpoints → authenticate (API key / JWT /
-//   Basic) → rate limits → sys-admin check for /system → the service's
-//   resource, which authorizes its exact component (deny by default) → CORS
-//   headers → audit record (when a streamed body ends).
+//   CORS preflight → /health → audit admission (a slot in the audit log, else
+//   503 + Retry-After and nothing runs) → login endpoints → authenticate (API
+//   key / JWT / Basic) → rate limits → sys-admin check for /system → the
+//   service's resource, which authorizes its exact component (deny by
+//   default) → CORS headers → audit record in the admitted slot (when a
+//   streamed body ends).
 // With security disabled (loopback only) every request is let through.
 #pragma once
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "crypto/secret_box.h"
+#include "http/access_log.h"
 
 namespace lakegate::api {
 namespace {
@@ -124,6 +125,10 @@ Result<std::unique_ptr<Security>> Security::open(const config::GatewayConfig& co
   audit.max_file_bytes = config.audit.max_file_bytes;
   audit.max_files = config.audit.max_files;
   audit.to_store = config.audit.to_store;
+  audit.queue_capacity = static_cast<size_t>(config.audit.queue_capacity);
+  audit.warn = [](std::string_view message, std::string_view detail) {
+    http::log_server_warning(message, detail);
+  };
   security->audit_ = std::make_unique<auth::AuditLog>(
       audit, config.audit.to_store ? security->store_.get() : nullptr);
   security->poller_ = std::thread([s = security.get()] { s->poll_loop(); });

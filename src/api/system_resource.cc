@@ -1,5 +1,6 @@
 #include "api/system_resource.h"
 
+#include <chrono>
 #include <functional>
 
 #include "api/resources.h"
@@ -362,7 +363,9 @@ http::Response audit(const http::Request& request, Security& security,
   auto offset = number("offset", 0, INT64_MAX);
   if (!offset) return error_response(offset.error());
   if (*offset) query.offset = **offset;
-  security.audit().flush();
+  // Recent records first into the store; while the store is failing (the log
+  // keeps retrying) this read does not wait for it longer than that.
+  (void)security.audit().flush_for(std::chrono::seconds(5));
   auto records = security.store().query_audit(query);
   if (!records) return error_response(records.error());
   return list_json<store::AuditRecord>(

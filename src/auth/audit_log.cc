@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <optional>
 #include <vector>
 
 #include "store/store.h"
@@ -21,8 +20,6 @@ namespace fs = std::filesystem;
 // Records handed to the store in one append_audit call, at most.
 constexpr size_t kMaxBatch = 500;
 constexpr auto kLinger = std::chrono::milliseconds(20);
-// A failing store is reported at most this often on stderr.
-constexpr auto kStoreErrorInterval = std::chrono::seconds(60);
 
 void append_string_field(std::string& out, std::string_view key, std::string_view value,
                          bool always) {
@@ -85,8 +82,24 @@ std::string audit_json_line(const store::AuditRecord& record) {
   return out;
 }
 
+AuditTicket& AuditTicket::operator=(AuditTicket&& other) noexcept {
+  if (this != &other) {
+    if (log_ != nullptr) log_->release_slot();
+    log_ = other.log_;
+    other.log_ = nullptr;
+  }
+  return *this;
+}
+
+AuditTicket::~AuditTicket() {
+  if (log_ != nullptr) log_->release_slot();
+}
+
 AuditLog::AuditLog(AuditOptions options, store::Store* store)
-    : options_(std::move(options)), store_(store) {
+    : options_(std::move(options)),
+      store_(store),
+      refusal_warnings_(options_.warn_interval),
+      store_warnings_(options_.warn_interval) {
   if (options_.queue_capacity == 0) options_.queue_capacity = 1;
   if (!options_.to_store) store_ = nullptr;
   if (!options_.file.empty()) {
@@ -95,7 +108,7 @@ AuditLog::AuditLog(AuditOptions options, store::Store* store)
     if (path.has_parent_path()) fs::create_directories(path.parent_path(), error);
     file_.open(options_.file, std::ios::out | std::ios::app | std::ios::binary);
     if (!file_.is_open()) {
-      std::cerr << "lakegate: cannot open audit file " << options_.file << "\n";
+      warn("cannot open the audit file", options_.file);
     } else {
       const auto size = fs::file_size(path, error);
       file_bytes_ = error ? 0 : size;
@@ -108,32 +121,60 @@ AuditLog::~AuditLog() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    stop_deadline_ = std::chrono::steady_clock::now() + options_.drain_timeout;
   }
   wake_.notify_all();
   worker_.join();
 }
 
-void AuditLog::record(store::AuditRecord record) {
+Result<AuditTicket> AuditLog::admit(std::chrono::milliseconds wait) {
   std::unique_lock lock(mutex_);
-  if (queue_.size() >= options_.queue_capacity) {
-    // The store is behind: the oldest waiting record loses its store row, but
-    // its file line is written here and now. Lock order: mutex_, then file_mutex_.
-    store::AuditRecord oldest = std::move(queue_.front());
-    queue_.pop_front();
-    if (store_ != nullptr) ++dropped_;
-    if (!options_.file.empty()) {
-      const std::string line = audit_json_line(oldest);
-      std::lock_guard file_lock(file_mutex_);
-      write_line(line);
-      file_.flush();
-    }
+  if (full()) wake_.notify_one();  // a lingering writer: write now, free slots
+  if (space_.wait_for(lock, wait, [&] { return !full(); })) {
+    ++slots_taken_;
+    return AuditTicket(this);
+  }
+  ++counters_.refused;
+  uint64_t held_back = 0;
+  const bool report = refusal_warnings_.due(std::chrono::steady_clock::now(), held_back);
+  const uint64_t refused = counters_.refused;
+  const size_t records_waiting = queue_.size();
+  lock.unlock();
+  if (report) {
+    warn("audit trail full: request refused with 503",
+         std::to_string(options_.queue_capacity) + " slots taken (" +
+             std::to_string(records_waiting) + " records queued for writing), waited " +
+             std::to_string(wait.count()) + " ms; " + std::to_string(held_back) +
+             " more refused since the last warning, " + std::to_string(refused) + " in all");
+  }
+  return Error(ErrorCode::kAuditUnavailable,
+               "The audit trail cannot take more records right now; the request was not run. "
+               "Try again later.");
+}
+
+void AuditLog::record(AuditTicket ticket, store::AuditRecord entry) {
+  std::unique_lock lock(mutex_);
+  if (ticket.log_ == this) {
+    ticket.log_ = nullptr;  // its slot now holds `entry`
+  } else {
+    if (full()) wake_.notify_one();
+    space_.wait(lock, [&] { return !full(); });
+    ++slots_taken_;
   }
   const bool was_empty = queue_.empty();
-  queue_.push_back(std::move(record));
+  queue_.push_back(std::move(entry));
   ++enqueued_;
-  const bool wake = was_empty || queue_.size() == kMaxBatch;
+  const bool wake = was_empty || queue_.size() == kMaxBatch || full();
   lock.unlock();
   if (wake) wake_.notify_one();
+}
+
+void AuditLog::release_slot() {
+  {
+    std::lock_guard lock(mutex_);
+    --slots_taken_;
+  }
+  space_.notify_one();
 }
 
 void AuditLog::flush() {
@@ -141,29 +182,49 @@ void AuditLog::flush() {
   const uint64_t target = enqueued_;
   ++flush_waiters_;
   wake_.notify_one();
-  drained_.wait(lock, [&] { return written_ >= target; });
+  drained_.wait(lock, [&] { return done_ >= target; });
   --flush_waiters_;
 }
 
-uint64_t AuditLog::dropped() const {
-  std::lock_guard lock(mutex_);
-  return dropped_;
+bool AuditLog::flush_for(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  const uint64_t target = enqueued_;
+  ++flush_waiters_;
+  wake_.notify_one();
+  const bool flushed = drained_.wait_for(lock, timeout, [&] { return done_ >= target; });
+  --flush_waiters_;
+  return flushed;
 }
 
-// One batch at a time, oldest first. `written_` is a watermark: every record
-// with a sequence number below it is in the file and the store (or dropped).
-// While a batch is in flight, record() may pop and write newer records, so on
-// completion the watermark jumps to the oldest record still queued.
+AuditCounters AuditLog::counters() const {
+  std::lock_guard lock(mutex_);
+  AuditCounters counters = counters_;
+  counters.slots_taken = slots_taken_;
+  return counters;
+}
+
+void AuditLog::warn(std::string_view message, std::string_view detail) const {
+  if (options_.warn) {
+    options_.warn(message, detail);
+  } else {
+    std::cerr << "lakegate: " << message << ": " << detail << "\n";
+  }
+}
+
+// One batch at a time, oldest first: file lines, then the store (retried
+// until it takes the batch). The batch's slots are freed only then, so
+// `done_` is a watermark: every record with a sequence number below it is
+// written (or was given up at shutdown).
 void AuditLog::run() {
   std::vector<store::AuditRecord> batch;
-  std::optional<std::chrono::steady_clock::time_point> last_store_error;
   std::unique_lock lock(mutex_);
   while (true) {
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) break;  // stopping and drained
-    // Let a batch gather (one wake-up per batch, not per request).
+    // Let a batch gather (one wake-up per batch, not per request), unless
+    // someone waits: a flush, or admissions while every slot is taken.
     wake_.wait_for(lock, kLinger, [&] {
-      return stopping_ || flush_waiters_ > 0 || queue_.size() >= kMaxBatch;
+      return stopping_ || flush_waiters_ > 0 || queue_.size() >= kMaxBatch || full();
     });
     const size_t count = std::min(queue_.size(), kMaxBatch);
     batch.clear();
@@ -173,30 +234,85 @@ void AuditLog::run() {
     }
     lock.unlock();
 
-    if (!options_.file.empty()) {
-      std::vector<std::string> lines;
-      lines.reserve(batch.size());
-      for (const auto& record : batch) lines.push_back(audit_json_line(record));
-      std::lock_guard file_lock(file_mutex_);
-      for (const auto& line : lines) write_line(line);
-      file_.flush();
-    }
-    uint64_t failed = 0;
-    if (store_ != nullptr) {
-      if (auto appended = store_->append_audit(batch); !appended) {
-        failed = batch.size();
-        const auto now = std::chrono::steady_clock::now();
-        if (!last_store_error || now - *last_store_error >= kStoreErrorInterval) {
-          last_store_error = now;
-          std::cerr << "lakegate: audit records not stored: " << appended.error().message << "\n";
-        }
-      }
-    }
+    write_lines(batch);
+    const bool stored = store_batch(batch);
 
     lock.lock();
-    dropped_ += failed;
-    written_ = enqueued_ - queue_.size();
+    (stored ? counters_.written : counters_.unstored) += count;
+    done_ += count;
+    slots_taken_ -= count;
     drained_.notify_all();
+    space_.notify_all();
+  }
+  const uint64_t unstored = counters_.unstored;
+  lock.unlock();
+  if (unstored > 0) {
+    warn("audit records not stored",
+         std::to_string(unstored) + " records could not be written to the store before shutdown" +
+             (options_.file.empty() ? " and are lost (no audit file)"
+                                    : "; they are in the audit file " + options_.file));
+  }
+}
+
+void AuditLog::write_lines(const std::vector<store::AuditRecord>& batch) {
+  if (options_.file.empty()) return;
+  for (const auto& entry : batch) write_line(audit_json_line(entry));
+  file_.flush();
+}
+
+// Appends `batch` to the store, retrying with a doubling back-off until it
+// succeeds. False only when the store is given up at shutdown.
+bool AuditLog::store_batch(const std::vector<store::AuditRecord>& batch) {
+  if (store_ == nullptr) return true;
+  if (store_given_up_) return false;
+  auto backoff = options_.retry_min;
+  uint64_t attempts = 0;
+  while (true) {
+    Status appended = store_->append_audit(batch);
+    if (appended) {
+      if (attempts > 0 && failure_reported_) {
+        failure_reported_ = false;
+        warn("audit store write recovered", std::to_string(batch.size()) +
+                                                " records stored after " +
+                                                std::to_string(attempts) + " failed attempts");
+      }
+      return true;
+    }
+    ++attempts;
+    const auto now = std::chrono::steady_clock::now();
+    std::unique_lock lock(mutex_);
+    ++counters_.store_failures;
+    const uint64_t failures = counters_.store_failures;
+    const size_t slots_taken = slots_taken_;
+    const bool stopping = stopping_;
+    const auto deadline = stop_deadline_;
+    lock.unlock();
+
+    const bool give_up = stopping && now >= deadline;
+    uint64_t held_back = 0;
+    if (give_up || store_warnings_.due(now, held_back)) {
+      failure_reported_ = true;
+      warn("audit store write failed",
+           std::to_string(batch.size()) + " records, attempt " + std::to_string(attempts) + ": " +
+               appended.error().message + "; " + std::to_string(slots_taken) +
+               " audit slots taken of " + std::to_string(options_.queue_capacity) + "; " +
+               std::to_string(held_back) + " more failures since the last warning, " +
+               std::to_string(failures) + " in all; " +
+               (give_up ? "giving up: shutting down" : "retrying, records kept"));
+    }
+    if (give_up) {
+      store_given_up_ = true;
+      return false;
+    }
+    auto wait = backoff;
+    if (stopping) {
+      wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+    }
+    lock.lock();
+    // A shutdown starting meanwhile cuts the wait short (its deadline then applies).
+    wake_.wait_for(lock, wait, [&] { return stopping_ && !stopping; });
+    lock.unlock();
+    backoff = std::min(backoff * 2, options_.retry_max);
   }
 }
 
@@ -217,7 +333,7 @@ void AuditLog::write_line(const std::string& line) {
     file_.open(options_.file, std::ios::out | std::ios::trunc | std::ios::binary);
     file_bytes_ = 0;
     if (!file_.is_open()) {
-      std::cerr << "lakegate: cannot reopen audit file " << options_.file << "\n";
+      warn("cannot reopen the audit file", options_.file);
       return;
     }
   }

@@ -256,6 +256,8 @@ Status read_security(GatewayConfig& config, MapReader& reader, const EnvLookup& 
     if (!(s = r.integer_into("max_files", 1, 1000, c.max_files))) return s;
     if (!(s = r.boolean("to_store", c.to_store))) return s;
     if (!(s = r.boolean("include_params", c.include_params))) return s;
+    if (!(s = r.integer_into("queue_capacity", 1, 10000000, c.queue_capacity))) return s;
+    if (!(s = r.integer_into("full_wait_ms", 0, 60000, c.full_wait_ms))) return s;
     if (!(s = r.reject_unknown())) return s;
   }
   if (YAML::Node node = reader.child("cors"); node && !node.IsNull()) {

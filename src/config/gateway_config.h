@@ -58,6 +58,12 @@ struct AuditConfig {
   int max_files = 5;                       // Rotated files kept. Default: 5.
   bool to_store = true;                    // Keep records in the store (GET /system/audit). Default: true.
   bool include_params = false;             // Record bound parameter values. Default: false.
+  // Audit slots: audited requests still running plus records not yet in the
+  // file and the store (a failing store keeps its records here). Default: 100 000.
+  uint64_t queue_capacity = 100000;
+  // How long a request waits for a free slot before it is refused with 503
+  // and Retry-After, without running; 0 refuses at once. Default: 2000.
+  int full_wait_ms = 2000;
 };
 
 // One CORS rule; `origin` "*" matches any origin.

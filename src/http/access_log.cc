@@ -75,4 +75,8 @@ void log_server_info(std::string_view what, std::string_view detail) {
   log_event("info", what, detail);
 }
 
+void log_server_warning(std::string_view what, std::string_view detail) {
+  log_event("warning", what, detail);
+}
+
 }  // namespace lakegate::http

@@ -26,5 +26,7 @@ void log_access(const AccessRecord& record);
 void log_server_error(std::string_view what, std::string_view detail);
 // {"ts":"…","level":"info","msg":<what>,"detail":<detail>}
 void log_server_info(std::string_view what, std::string_view detail);
+// {"ts":"…","level":"warning","msg":<what>,"detail":<detail>}
+void log_server_warning(std::string_view what, std::string_view detail);
 
 }  // namespace lakegate::http

@@ -37,6 +37,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::kUnauthorized:
       return 502;
     case ErrorCode::kBackendUnavailable:
+    case ErrorCode::kAuditUnavailable:
       return 503;
     case ErrorCode::kTimeout:
       return 504;
@@ -96,6 +97,8 @@ std::string_view error_name(ErrorCode code) {
       return "RATE_LIMITED";
     case ErrorCode::kStore:
       return "STORE";
+    case ErrorCode::kAuditUnavailable:
+      return "AUDIT_UNAVAILABLE";
   }
   return "INTERNAL";
 }

@@ -35,6 +35,7 @@ enum class ErrorCode : int {
   kForbidden = 21,          // the caller's role does not allow this (403)
   kRateLimited = 22,        // a rate limit is exhausted (429)
   kStore = 23,              // the system store failed (500)
+  kAuditUnavailable = 24,   // the audit trail has no room; the request was not run (503)
 };
 
 // The HTTP status an error code maps to.

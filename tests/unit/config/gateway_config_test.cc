@@ -61,6 +61,8 @@ services:
   EXPECT_EQ(s.max_records, 1000);
   EXPECT_FALSE(s.use_unity_catalog);
   EXPECT_EQ(config->http.max_body_bytes, 8u << 20);
+  EXPECT_EQ(config->audit.queue_capacity, 100000u);
+  EXPECT_EQ(config->audit.full_wait_ms, 2000);
 }
 
 TEST(GatewayConfig, SubstitutesEnvironmentVariables) {
@@ -111,6 +113,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"security: {jwt_ttl_minutes: 0}", "security.jwt_ttl_minutes"},
         BadCase{"rate_limits: {backend: memcached}", "rate_limits.backend"},
         BadCase{"audit: {max_files: 0}", "audit.max_files"},
+        BadCase{"audit: {queue_capacity: 0}", "audit.queue_capacity"},
+        BadCase{"audit: {full_wait_ms: -1}", "audit.full_wait_ms"},
+        BadCase{"audit: {full_wait_ms: 60001}", "audit.full_wait_ms"},
+        BadCase{"audit: {on_full: drop}", "audit.on_full"},
         BadCase{"cors: [{methods: [GET]}]", "cors[0].origin"},
         BadCase{"cors: [{origin: '*', allow_credentials: true}]", "cors[0].allow_credentials"},
         BadCase{"tls: {cert_file: a.pem}", "tls"},
@@ -180,7 +186,8 @@ store: postgresql://lakegate@127.0.0.1:5432/lakegate
 security: {enabled: false, jwt_ttl_minutes: 30, unity_catalog_token_header: X-UC-Token,
            login_free_failures: 3, login_max_delay_seconds: 60, reload_interval_seconds: 5}
 rate_limits: {backend: "redis://127.0.0.1:6379/2"}
-audit: {file: /tmp/audit.log, max_file_bytes: 10000, max_files: 3, include_params: true}
+audit: {file: /tmp/audit.log, max_file_bytes: 10000, max_files: 3, include_params: true,
+        queue_capacity: 50, full_wait_ms: 0}
 cors: [{origin: "https://app.example.com", methods: [GET], allow_credentials: true}]
 tls: {cert_file: c.pem, key_file: k.pem}
 )");
@@ -194,6 +201,8 @@ tls: {cert_file: c.pem, key_file: k.pem}
   EXPECT_EQ(config->rate_limits.backend, "redis://127.0.0.1:6379/2");
   EXPECT_EQ(config->audit.max_files, 3);
   EXPECT_TRUE(config->audit.include_params);
+  EXPECT_EQ(config->audit.queue_capacity, 50u);
+  EXPECT_EQ(config->audit.full_wait_ms, 0);
   ASSERT_EQ(config->cors.size(), 1u);
   EXPECT_EQ(config->cors[0].methods, std::vector<std::string>{"GET"});
   EXPECT_TRUE(config->cors[0].allow_credentials);

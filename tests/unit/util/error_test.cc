@@ -14,6 +14,8 @@ TEST(ErrorRegistry, StatusesMatchTheContract) {
   EXPECT_EQ(http_status(ErrorCode::kTableNotFound), 404);
   EXPECT_EQ(http_status(ErrorCode::kPayloadTooLarge), 413);
   EXPECT_EQ(http_status(ErrorCode::kBackendUnavailable), 503);
+  EXPECT_EQ(http_status(ErrorCode::kAuditUnavailable), 503);
+  EXPECT_EQ(error_name(ErrorCode::kAuditUnavailable), "AUDIT_UNAVAILABLE");
   EXPECT_EQ(http_status(ErrorCode::kTimeout), 504);
   EXPECT_EQ(error_name(ErrorCode::kTimeout), "TIMEOUT");
 }
