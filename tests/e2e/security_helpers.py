@@ -38,7 +38,9 @@ def unique(prefix):
 
 
 def strong_password():
-    return "Pw-" + secrets.token_hex(12)
+    password = "Pw-" + secrets.token_hex(12)
+    lakegate_process.register_secret(password)
+    return password
 
 
 def start_secure(config_text, env=None, admin=True, start=True):

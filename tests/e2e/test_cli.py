@@ -3,14 +3,13 @@
 import json
 import os
 import signal
-import subprocess
 import tempfile
 import threading
 import time
 
 import requests
 
-from lakegate_process import BINARY, LakegateProcess, free_port
+from lakegate_process import LakegateProcess, free_port, run_binary
 
 
 def write_config(text):
@@ -25,8 +24,7 @@ def service_config(url, name="spark", extra=""):
 
 
 def run(*args, env=None):
-    return subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, **(env or {})))
+    return run_binary(*args, env=env)
 
 
 def test_version():
@@ -87,6 +85,7 @@ def test_sigterm_lets_in_flight_request_finish(testbed_env):
         raise AssertionError("server still accepting after SIGTERM")
     except requests.ConnectionError:
         pass
+    server.stop()  # the process has exited; this scans its log and store for secrets
 
 
 def test_sigterm_interrupts_spark_work_after_the_grace_period(testbed_env, spark):
@@ -113,3 +112,4 @@ def test_sigterm_interrupts_spark_work_after_the_grace_period(testbed_env, spark
     assert "error" in outcome or outcome["response"].status_code >= 500
     # Spark is not left running the query: a fresh query answers promptly.
     assert spark.sql("SELECT 1 AS one").collect()[0][0] == 1
+    server.stop()

@@ -24,6 +24,7 @@ import uuid
 import pytest
 import requests
 
+from lakegate_process import is_registered
 from security_helpers import (ALL_VERBS, AdminApi, assert_error, bearer_headers, jwt_claims, key_headers,
                               session_headers, start_secure, strong_password, unique)
 
@@ -423,6 +424,7 @@ def test_secrets_never_appear_in_bodies_logs_or_audit(bed):
     assert len(texts) > 30
     for secret_name, secret in bed.secrets.items():
         assert secret and len(secret) >= 8
+        assert is_registered(secret), f"{secret_name} escaped the suite-wide leak check"
         for label, text in texts:
             assert secret not in text, f"{secret_name} appears in {label}"
     # Nor the stored form of the API key (its SHA-256).

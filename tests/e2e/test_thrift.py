@@ -110,8 +110,7 @@ def test_untrusted_certificate_is_a_clear_tls_error(front, service):
 
 
 def run_cli(*args, env=None):
-    return subprocess.run([lakegate_process.BINARY, *args], capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, **(env or {})))
+    return lakegate_process.run_binary(*args, env=env)
 
 
 def test_test_connection_reports_protocol_and_reason(testbed_env):
