@@ -12,7 +12,7 @@ Clients reuse their connection (HTTP keep-alive); requests are interleaved in
 blocks (ABCD, then reversed) so drift hits every client alike. Bounded: N
 requests per client (default 100) and a wall-clock budget.
 
-  bench/isolation_bench.py [--requests N] [--budget SECONDS]
+  bench/isolation_bench.py [--requests N] [--budget SECONDS] [--thrift]
 
 Writes bench/out/isolation.json and prints a Markdown table for RESULTS.md.
 """
@@ -82,6 +82,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--budget", type=float, default=300)
+    parser.add_argument("--thrift", action="store_true",
+                        help="lakegate's service on the test bed's Thrift binary endpoint")
     args = parser.parse_args()
     from pyspark.sql import SparkSession
 
@@ -94,7 +96,8 @@ def main():
             raise SystemExit(f"expected 10 rows, got {len(rows)}")
 
     with tempfile.TemporaryDirectory(prefix="lakegate-isolation-") as workdir:
-        server = Lakegate(connect_url, workdir)
+        service_url = testbed_env()["LAKEGATE_THRIFT_BINARY"] if args.thrift else connect_url
+        server = Lakegate(service_url, workdir)
         try:
             writer, reader = server.client("writer"), server.client("reader")
             clients = {
@@ -122,7 +125,8 @@ def main():
     results = {name: summarize_ms(values) for name, values in samples.items()}
     base = results["pyspark, warm session"]["p50_ms"]
     os.makedirs(os.path.join(ROOT, "bench", "out"), exist_ok=True)
-    with open(os.path.join(ROOT, "bench", "out", "isolation.json"), "w") as f:
+    name = "isolation_thrift.json" if args.thrift else "isolation.json"
+    with open(os.path.join(ROOT, "bench", "out", name), "w") as f:
         json.dump({"sql": SQL, "results": results}, f, indent=2)
     print(f"Query: `{SQL}`\n")
     print("| client | n | p50 ms | p90 ms | p99 ms | p50 / warm pyspark |")

@@ -37,9 +37,13 @@ void append_value(std::string& out, const backend::Value& value) {
 
 }  // namespace
 
-AuditNotes& audit_notes() { return notes; }
+AuditNotes& audit_notes() {
+  return notes;
+}
 
-void reset_audit_notes() { notes = AuditNotes{}; }
+void reset_audit_notes() {
+  notes = AuditNotes{};
+}
 
 void note_statement(const backend::Statement& statement, const Result<backend::Summary>& summary) {
   notes.sql_hash = crypto::sha256_hex(statement.sql);

@@ -49,8 +49,7 @@ bool basic_credentials(const http::Request& request, std::string& email, std::st
 }  // namespace
 
 double now_seconds_fractional() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 int64_t now_seconds() {

@@ -273,8 +273,8 @@ http::Response Gateway::handle_service(const http::Request& request, Service& se
       return method_not_allowed(request, "GET");
     // The service root lists resource names only: any grant on the service suffices.
     if (!access.has_any_grant(service)) {
-      return error_response(Error(ErrorCode::kForbidden,
-                                  auth::denied_message("GET", "", service.config.name)));
+      return error_response(
+          Error(ErrorCode::kForbidden, auth::denied_message("GET", "", service.config.name)));
     }
     return http::Response::json(
         200,

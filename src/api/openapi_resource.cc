@@ -89,8 +89,8 @@ void apply_access(std::vector<OpenApiTable>& tables, Service& service, const Acc
         service, table_component({catalog_name, schema_name, table.name}), "GET");
     if (!policy) continue;
     if (table.schema) {
-      table.schema = std::make_shared<const catalog::TableSchema>(
-          visible_schema(*table.schema, *policy));
+      table.schema =
+          std::make_shared<const catalog::TableSchema>(visible_schema(*table.schema, *policy));
     }
     visible.push_back(std::move(table));
   }

@@ -10,9 +10,13 @@ namespace lakegate::api {
 namespace {
 
 // A parse error of the wrapped text: the caller's text is not one query.
+// (EXPLAIN prints analysis and planning errors as its result; what it throws
+// comes from the parser.)
 bool is_parse_error(const Error& error) {
   const std::string_view error_class = error.context_value("errorClass");
+  const std::string_view sql_state = error.context_value("sqlState");
   return error_class.starts_with("PARSE_") || error_class == "UNCLOSED_BRACKETED_COMMENT" ||
+         error_class == "INVALID_IDENTIFIER" || sql_state == "42601" || sql_state == "42602" ||
          error.message.find("ParseException") != std::string::npos ||
          error.message.find("[PARSE_") != std::string::npos;
 }

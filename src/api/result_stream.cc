@@ -71,7 +71,8 @@ http::Response stream_statement(Service& service, backend::Statement statement, 
     if (!summary && statement.session == backend::SessionUse::kFreshReadOnly) {
       // Sandboxed SQL: Spark's message must not show the wrapper.
       Error error = summary.error();
-      error.message = sql::caller_facing_spark_message(error.message);
+      error.message = sql::caller_facing_spark_message(error.message,
+                                                       sql::caller_lines_of_wrapped(statement.sql));
       summary = std::move(error);
     }
     note_statement(statement, summary);

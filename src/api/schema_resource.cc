@@ -28,8 +28,7 @@ http::Response list_default_tables(Service& service, const backend::CancelToken&
   JsonWriter json;
   json.begin_object().key("resource").begin_array();
   for (const auto& table : *tables) {
-    if (!access.allows(service, schema_component({catalog_name, schema_name, table.name}),
-                       "GET")) {
+    if (!access.allows(service, schema_component({catalog_name, schema_name, table.name}), "GET")) {
       continue;
     }
     json.begin_object()
@@ -56,8 +55,7 @@ http::Response describe_table(Service& service, const std::vector<std::string>& 
   }
   auto described = service.metadata->describe(*name, cancel);
   if (!described) return error_response(described.error());
-  auto visible =
-      std::make_shared<const catalog::TableSchema>(visible_schema(**described, *policy));
+  auto visible = std::make_shared<const catalog::TableSchema>(visible_schema(**described, *policy));
   const std::shared_ptr<const catalog::TableSchema>* table = &visible;
   JsonWriter json;
   if (path.size() == 1) {

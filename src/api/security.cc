@@ -86,9 +86,9 @@ Status sync_services_from_store(store::Store& store, ServiceRegistry& services) 
 Security::Security(const config::GatewayConfig& config, ServiceRegistry& services)
     : config_(config),
       services_(services),
-      throttle_(auth::LoginThrottleOptions{config.security.login_free_failures, 1.0,
-                                           static_cast<double>(
-                                               config.security.login_max_delay_seconds)}) {}
+      throttle_(auth::LoginThrottleOptions{
+          config.security.login_free_failures, 1.0,
+          static_cast<double>(config.security.login_max_delay_seconds)}) {}
 
 Result<std::unique_ptr<Security>> Security::open(const config::GatewayConfig& config,
                                                  ServiceRegistry& services) {
@@ -106,17 +106,16 @@ Result<std::unique_ptr<Security>> Security::open(const config::GatewayConfig& co
   if (Status synced = sync_services_from_store(*security->store_, services); !synced) {
     return synced.error();
   }
-  security->services_counter_ = security->store_->change_counter().ok()
-                                    ? *security->store_->change_counter()
-                                    : -1;
+  security->services_counter_ =
+      security->store_->change_counter().ok() ? *security->store_->change_counter() : -1;
   security->state_ = std::make_unique<auth::SecurityState>(*security->store_);
   if (Status loaded = security->state_->reload(); !loaded) return loaded.error();
 
   if (config.rate_limits.backend == "memory") {
     security->limiter_ = std::make_unique<auth::RateLimiter>(auth::make_memory_bucket_store());
   } else {
-    auto buckets = auth::make_redis_bucket_store(config.rate_limits.backend,
-                                                  config.rate_limits.key_prefix);
+    auto buckets =
+        auth::make_redis_bucket_store(config.rate_limits.backend, config.rate_limits.key_prefix);
     if (!buckets) return buckets.error();
     security->limiter_ = std::make_unique<auth::RateLimiter>(std::move(*buckets));
   }

@@ -118,9 +118,10 @@ http::Response login(const http::Request& request, Security& security, bool admi
   const double wait =
       std::max(throttle.wait_seconds(ip_key, now), throttle.wait_seconds(user_key, now));
   if (wait > 0) {
-    auto response = error_response(
-        Error(ErrorCode::kRateLimited, "Too many failed logins; try again later."));
-    response.headers.emplace_back("Retry-After", std::to_string(static_cast<int64_t>(wait + 0.999)));
+    auto response =
+        error_response(Error(ErrorCode::kRateLimited, "Too many failed logins; try again later."));
+    response.headers.emplace_back("Retry-After",
+                                  std::to_string(static_cast<int64_t>(wait + 0.999)));
     return response;
   }
   auto snapshot = security.state().snapshot();
@@ -175,7 +176,8 @@ http::Response handle_session(const http::Request& request, Security& security, 
   if (request.method == "DELETE") return http::Response::json(200, "{\"success\":true}");
   auto user = snapshot->users.find(who.user->id);
   if (user == snapshot->users.end()) {
-    return error_response(Error(ErrorCode::kAuthRequired, "Unauthorized. User is not authenticated."));
+    return error_response(
+        Error(ErrorCode::kAuthRequired, "Unauthorized. User is not authenticated."));
   }
   return issue(security, user->second, snapshot, app_of(request, *snapshot));
 }

@@ -62,7 +62,8 @@ struct Entity {
 template <typename Record>
 http::Response crud(const http::Request& request, Security& security, const Entity<Record>& entity,
                     const std::vector<std::string>& path) {
-  if (path.size() > 1) return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
+  if (path.size() > 1)
+    return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
   const std::string& method = request.method;
   if (path.empty()) {
     if (method == "GET") {
@@ -274,8 +275,8 @@ http::Response users(const http::Request& request, Security& security,
   e.get = [&store, admins](int64_t id) -> Result<store::UserRecord> {
     auto user = store.get_user(id);
     if (user && user->is_sys_admin != admins) {
-      return Error(ErrorCode::kNotFound, "Record with identifier '" + std::to_string(id) +
-                                             "' not found.");
+      return Error(ErrorCode::kNotFound,
+                   "Record with identifier '" + std::to_string(id) + "' not found.");
     }
     return user;
   };
@@ -283,7 +284,7 @@ http::Response users(const http::Request& request, Security& security,
   auto pending_roles = std::make_shared<std::optional<std::vector<store::UserAppRole>>>();
   auto ends_sessions = std::make_shared<bool>(false);
   e.parse = [admins, pending_roles, ends_sessions](const std::string& json, store::UserRecord base,
-                                    bool create) -> Result<store::UserRecord> {
+                                                   bool create) -> Result<store::UserRecord> {
     auto parsed = parse_user_json(json, std::move(base));
     if (!parsed) return parsed.error();
     if (create && parsed->new_password.empty()) {
@@ -301,8 +302,8 @@ http::Response users(const http::Request& request, Security& security,
                          : std::nullopt;
     return parsed->user;
   };
-  auto with_roles = [&store, pending_roles](Result<store::UserRecord> saved)
-      -> Result<store::UserRecord> {
+  auto with_roles = [&store,
+                     pending_roles](Result<store::UserRecord> saved) -> Result<store::UserRecord> {
     if (!saved || !pending_roles->has_value()) return saved;
     auto rows = **pending_roles;
     for (auto& row : rows) row.user_id = saved->id;
@@ -331,7 +332,8 @@ http::Response users(const http::Request& request, Security& security,
 
 http::Response audit(const http::Request& request, Security& security,
                      const std::vector<std::string>& path) {
-  if (!path.empty()) return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
+  if (!path.empty())
+    return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
   if (request.method != "GET") return method_not_allowed(request, "GET");
   store::AuditQuery query;
   auto text = [&](const char* name, std::string& out) {
@@ -374,17 +376,17 @@ http::Response audit(const http::Request& request, Security& security,
 
 http::Response limit_cache(const http::Request& request, Security& security,
                            const std::vector<std::string>& path) {
-  if (!path.empty()) return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
+  if (!path.empty())
+    return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
   if (request.method == "DELETE") {
     if (Status reset = security.limiter().reset(); !reset) return error_response(reset.error());
     return http::Response::json(200, "{\"success\":true}");
   }
   if (request.method != "GET") return method_not_allowed(request, "GET, DELETE");
   auto snapshot = security.state().snapshot();
-  return list_json<store::LimitRecord>(snapshot->limits, [](std::string& out,
-                                                            const store::LimitRecord& r) {
-    append_limit_json(out, r);
-  });
+  return list_json<store::LimitRecord>(
+      snapshot->limits,
+      [](std::string& out, const store::LimitRecord& r) { append_limit_json(out, r); });
 }
 
 }  // namespace

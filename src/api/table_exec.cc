@@ -1,6 +1,6 @@
-#include "api/audit_notes.h"
 #include "api/table_exec.h"
 
+#include "api/audit_notes.h"
 #include "format/ndjson_writer.h"
 
 namespace lakegate::api {

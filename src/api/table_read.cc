@@ -321,8 +321,8 @@ http::Response read_table(const http::Request& request, Service& service, const 
     return response;
   }
 
-  auto statement = sql::build_select(schema, read, /*fetch_one_more=*/true,
-                                      target.policy.row_filter);
+  auto statement =
+      sql::build_select(schema, read, /*fetch_one_more=*/true, target.policy.row_filter);
   if (!statement) return error_response(statement.error());
   TableStream stream;
   stream.statement = std::move(*statement);

@@ -163,8 +163,8 @@ http::Response handle_table(const http::Request& request, Service& service,
   policy->row_filter.schema = *schema;
   TableTarget target{*name, *schema, std::move(*policy)};
   if (!target.policy.hidden_columns.empty()) {
-    target.schema = std::make_shared<const catalog::TableSchema>(
-        visible_schema(**schema, target.policy));
+    target.schema =
+        std::make_shared<const catalog::TableSchema>(visible_schema(**schema, target.policy));
   }
   const std::string* id = path.size() == 2 ? &path[1] : nullptr;
   if (is_read) return read_table(request, service, target, std::move(*options), id);

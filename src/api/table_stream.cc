@@ -1,8 +1,8 @@
-#include "api/audit_notes.h"
 #include "api/table_stream.h"
 
 #include <memory>
 
+#include "api/audit_notes.h"
 #include "api/result_stream.h"
 #include "format/json_envelope_writer.h"
 #include "http/error_envelope.h"

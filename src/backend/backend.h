@@ -4,6 +4,7 @@
 // pushed batch by batch into a BatchSink, never materialised whole.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -48,9 +49,11 @@ struct Statement {
   std::function<Result<void>(const SessionRunner&)> preflight;
 };
 
-// The setting that switches SQL on files (`csv.`/path``) off, set in every
-// kFreshReadOnly session.
-inline constexpr const char* kNoSqlOnFiles = "SET spark.sql.runSQLOnFiles=false";
+// What every kFreshReadOnly session sets before the caller's SQL: SQL on
+// files (`csv.`/path``) off, and plan lists printed in full (else "... N more
+// fields" could hide a function from the sandbox's checks).
+inline constexpr std::array<const char*, 2> kReadOnlySessionSettings = {
+    "SET spark.sql.runSQLOnFiles=false", "SET spark.sql.debug.maxToStringFields=1000000"};
 
 // Receives one result: the schema once, then batches. Returning false from
 // either call means "stop" (e.g. the HTTP client went away); the backend then

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdlib>
 #include <optional>
 #include <set>
 #include <string>
@@ -188,6 +189,18 @@ Status check_functions(std::string_view text, const std::vector<std::string>& de
   return {};
 }
 
+// "... 6 more fields": Spark printed only the first entries of a list
+// (spark.sql.debug.maxToStringFields); what it left out is unchecked.
+bool lists_cut_short(std::string_view text) {
+  for (size_t at = text.find("... "); at != std::string_view::npos;
+       at = text.find("... ", at + 4)) {
+    size_t end = at + 4;
+    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+    if (end > at + 4 && text.substr(end, 5) == " more") return true;
+  }
+  return false;
+}
+
 Status check_analyzed_relations(std::string_view analyzed) {
   Status status;
   bool first = true;
@@ -203,9 +216,11 @@ Status check_analyzed_relations(std::string_view analyzed) {
   return status;
 }
 
-// The error Spark printed in place of the analyzed plan.
-Error analysis_error(std::string_view analyzed) {
-  std::string message = strip_spark_internals(analyzed);
+constexpr std::string_view kPlanningError = "Error occurred during query planning:";
+
+// The error Spark printed in place of a plan.
+Error spark_error_from_text(std::string_view printed) {
+  std::string message = strip_spark_internals(printed);
   Error error(ErrorCode::kSparkAnalysis, message);
   if (message.size() > 1 && message[0] == '[') {
     const std::string error_class = message.substr(1, message.find(']') - 1);
@@ -257,6 +272,11 @@ Result<ExplainedPlan> split_explained_plan(std::string_view text) {
   for (const Found& header : found) {
     if (header.count > 1) return refusal("text that prints like a plan header");
   }
+  if (found[0].count == 0 && text.starts_with(kPlanningError)) {
+    // The query parsed but Spark failed while planning it (e.g. folding
+    // CAST('x' AS INT)): Spark's error, as for any query.
+    return spark_error_from_text(text.substr(kPlanningError.size()));
+  }
   if (found[0].count == 0 || found[1].count == 0) {
     return refusal("something Spark could not explain as a query");
   }
@@ -285,6 +305,11 @@ Result<ExplainedPlan> split_explained_plan(std::string_view text) {
   return plan;
 }
 
+int caller_lines_of_wrapped(std::string_view wrapped_sql) {
+  const auto newlines = std::count(wrapped_sql.begin(), wrapped_sql.end(), '\n');
+  return std::max(1, static_cast<int>(newlines) - 1);
+}
+
 const std::vector<std::string>& always_denied_functions() {
   static const std::vector<std::string> kDenied = {"reflect", "java_method", "try_reflect"};
   return kDenied;
@@ -301,7 +326,10 @@ Status check_read_only_plan(const ExplainedPlan& plan,
       return functions;
     }
   }
-  if (plan.analysis_failed) return analysis_error(plan.analyzed);
+  for (std::string_view section : {plan.parsed, plan.analyzed, plan.optimized, plan.physical}) {
+    if (lists_cut_short(section)) return refusal("a plan too wide to read in full");
+  }
+  if (plan.analysis_failed) return spark_error_from_text(plan.analyzed);
   return check_analyzed_relations(plan.analyzed);
 }
 
@@ -322,8 +350,19 @@ std::string strip_spark_internals(std::string_view message) {
   return std::string(message);
 }
 
-std::string caller_facing_spark_message(std::string_view original) {
-  const std::string stripped = strip_spark_internals(original);
+std::string caller_facing_spark_message(std::string_view original, int caller_lines) {
+  std::string stripped = strip_spark_internals(original);
+  // A position past the caller's last line is the wrapper's closing
+  // parenthesis: the caller's text ended too early.
+  for (std::string_view near : {"at or near ')'", "at or near end of input"}) {
+    if (const size_t at = stripped.find(near); at != std::string::npos) {
+      const size_t line = stripped.find("line ", at);
+      if (line != std::string::npos &&
+          std::atoi(stripped.c_str() + line + 5) - kWrapperLinesBefore > caller_lines) {
+        stripped.replace(at, near.size(), "at the end of the statement");
+      }
+    }
+  }
   const std::string_view message = stripped;
   // "line N" counts the wrapper's first line: make it the caller's.
   std::string out;
@@ -337,7 +376,7 @@ std::string caller_facing_spark_message(std::string_view original) {
     out += message.substr(at, digits - at);
     if (end > digits && end - digits < 9) {
       const int line = std::stoi(std::string(message.substr(digits, end - digits)));
-      out += std::to_string(std::max(1, line - kWrapperLinesBefore));
+      out += std::to_string(std::clamp(line - kWrapperLinesBefore, 1, std::max(1, caller_lines)));
     } else {
       out += message.substr(digits, end - digits);
     }

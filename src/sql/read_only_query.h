@@ -15,8 +15,10 @@
 //      appears anywhere, including the analyzed and optimized plans, where
 //      IDENTIFIER('…') and aliases are already resolved; the analyzed plan
 //      reads no file relation.
-//   3. Spark's own switch: the session runs with spark.sql.runSQLOnFiles=false
-//      (backend::SessionUse::kFreshReadOnly).
+//   3. Spark's own switches: the session runs with spark.sql.runSQLOnFiles=false
+//      and prints plan lists in full (backend::kReadOnlySessionSettings, applied
+//      by the backend for backend::SessionUse::kFreshReadOnly); a plan with a
+//      list cut short ("... N more fields") is refused all the same.
 // Errors never echo the wrapper: Spark's messages are cut before their
 // "== SQL ==" excerpt and line numbers are given relative to the caller's text.
 #pragma once
@@ -42,7 +44,8 @@ struct ExplainedPlan {
   bool analysis_failed = false;
 };
 
-// kForbidden unless each header is on a line of its own exactly once, in order.
+// kForbidden unless each header is on a line of its own exactly once, in
+// order; Spark's error (kSparkAnalysis) when it failed while planning.
 Result<ExplainedPlan> split_explained_plan(std::string_view explain_text);
 
 // The functions refused in read-only SQL whatever the configuration.
@@ -59,8 +62,12 @@ Status check_read_only_plan(const ExplainedPlan& plan,
 // Idempotent.
 std::string strip_spark_internals(std::string_view message);
 
-// strip_spark_internals, and "line N" made relative to the caller's text.
+// strip_spark_internals, and "line N" made relative to the caller's text of
+// `caller_lines` lines (a position past it is named the statement's end).
 // Apply once, to the final error of a wrapped statement.
-std::string caller_facing_spark_message(std::string_view message);
+std::string caller_facing_spark_message(std::string_view message, int caller_lines);
+
+// The caller's line count, from the wrapped text.
+int caller_lines_of_wrapped(std::string_view wrapped_sql);
 
 }  // namespace lakegate::sql

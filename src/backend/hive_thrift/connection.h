@@ -56,6 +56,9 @@ class Connection {
   // Set by the backend after OpenSession: the session time zone.
   std::string time_zone;
   Clock::time_point last_used;
+  // Set by the backend: spark.sql.runSQLOnFiles=false holds in this session.
+  bool read_only_ready = false;
+  const Clock::time_point opened = Clock::now();
 
   // CloseSession (best effort, short deadline) and disconnects.
   void close();

@@ -94,7 +94,20 @@ HiveThriftBackend::HiveThriftBackend(Endpoint endpoint, std::string protocol, si
       pool_(std::move(endpoint), pool_size,
             [this](Connection& connection, Clock::time_point deadline) {
               return prepare_session(connection, deadline);
-            }) {}
+            }) {
+  pool_.prepare_read_only([this](Connection& connection, Clock::time_point deadline) {
+    return make_read_only(connection, deadline);
+  });
+}
+
+Result<void> HiveThriftBackend::make_read_only(Connection& connection, Clock::time_point deadline) {
+  CancelToken token(deadline);
+  for (const char* setting : kReadOnlySessionSettings) {
+    if (auto set = run_text_query(connection, setting, token); !set) return set.error();
+  }
+  connection.read_only_ready = true;
+  return {};
+}
 
 HiveThriftBackend::~HiveThriftBackend() {
   shutdown();
@@ -178,11 +191,12 @@ Result<Summary> HiveThriftBackend::execute(const Statement& statement, BatchSink
   if (!sql) return sql.error();
   const bool fresh = statement.session != SessionUse::kShared;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto lease = fresh ? pool_.acquire_fresh(cancel) : pool_.acquire(cancel);
+    const bool read_only = statement.session == SessionUse::kFreshReadOnly;
+    auto lease = fresh ? pool_.acquire_fresh(cancel, read_only) : pool_.acquire(cancel);
     if (!lease) return lease.error();
     AttemptState state;
-    if (statement.session == SessionUse::kFreshReadOnly) {
-      if (auto set = run_text_query(lease->connection(), kNoSqlOnFiles, cancel); !set) {
+    if (read_only && !lease->connection().read_only_ready) {
+      if (auto set = make_read_only(lease->connection(), cancel.deadline()); !set) {
         return set.error();
       }
     }

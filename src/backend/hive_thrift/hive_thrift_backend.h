@@ -66,12 +66,14 @@ class HiveThriftBackend final : public Backend {
   Result<std::vector<std::vector<std::string>>> run_text_query(Connection& connection,
                                                                const std::string& sql,
                                                                const CancelToken& cancel);
+  // SET spark.sql.runSQLOnFiles=false in the connection's session.
+  Result<void> make_read_only(Connection& connection, Connection::Clock::time_point deadline);
   Result<void> prepare_session(Connection& connection, Connection::Clock::time_point deadline);
 
   const std::string protocol_;
   const int timeout_seconds_;
+  std::atomic<bool> shutting_down_{false};  // before pool_: the pool's background jobs read it
   ConnectionPool pool_;
-  std::atomic<bool> shutting_down_{false};
 };
 
 // The statement's SQL with its parameters rendered as Spark SQL literals.

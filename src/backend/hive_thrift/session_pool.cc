@@ -102,16 +102,72 @@ Status ConnectionPool::take_slot(std::unique_lock<std::mutex>& lock, const Cance
   return {};
 }
 
-Result<ConnectionPool::Lease> ConnectionPool::acquire_fresh(const CancelToken& cancel) {
+Result<ConnectionPool::Lease> ConnectionPool::acquire_fresh(const CancelToken& cancel,
+                                                            bool read_only) {
+  Lease lease(this, nullptr, true);
+  std::unique_ptr<Connection> expired;
   {
     std::unique_lock lock(mutex_);
-    if (Status slot = take_slot(lock, cancel, false); !slot) return slot.error();
+    if (Status slot = take_slot(lock, cancel, false); !slot) {
+      lease.pool_ = nullptr;  // no slot was taken
+      return slot.error();
+    }
+    auto& spares = spares_[read_only];
+    while (!spares.empty() && !lease.connection_) {
+      std::unique_ptr<Connection> spare = std::move(spares.back());
+      spares.pop_back();
+      if (Clock::now() - spare->opened < kSpareMaxAge) {
+        lease.connection_ = std::move(spare);
+      } else {
+        expired = std::move(spare);
+        break;
+      }
+    }
   }
-  Lease lease(this, nullptr, true);
+  if (expired)
+    closer_.post([closing = std::shared_ptr<Connection>(std::move(expired))] { closing->close(); });
+  refill_spares(read_only);
+  if (lease.connection_) return lease;
   auto opened = open_connection(cancel);
   if (!opened) return opened.error();  // the lease gives the slot back
   lease.connection_ = std::move(*opened);
   return lease;
+}
+
+void ConnectionPool::refill_spares(bool read_only) {
+  {
+    std::lock_guard lock(mutex_);
+    if (refilling_[read_only] || closed_ || (read_only && !prepare_read_only_)) return;
+    refilling_[read_only] = true;
+  }
+  closer_.post([this, read_only] {
+    while (true) {
+      {
+        std::lock_guard lock(mutex_);
+        if (closed_ || spares_[read_only].size() >= kSpares) break;
+      }
+      CancelToken deadline(Clock::now() + std::chrono::seconds(30));
+      auto opened = open_connection(deadline);
+      if (!opened) break;  // the next fresh request tries again
+      std::unique_ptr<Connection> spare = std::move(*opened);
+      if (read_only) {
+        if (!prepare_read_only_(*spare, deadline.deadline())) {
+          spare->close();
+          break;
+        }
+        spare->read_only_ready = true;
+      }
+      std::unique_lock lock(mutex_);
+      if (closed_) {
+        lock.unlock();
+        spare->close();
+        break;
+      }
+      spares_[read_only].push_back(std::move(spare));
+    }
+    std::lock_guard lock(mutex_);
+    refilling_[read_only] = false;
+  });
 }
 
 Result<ConnectionPool::Lease> ConnectionPool::acquire(const CancelToken& cancel) {
@@ -155,6 +211,10 @@ void ConnectionPool::close() {
     std::lock_guard lock(mutex_);
     closed_ = true;
     idle.swap(idle_);
+    for (auto& spares : spares_) {
+      for (auto& spare : spares) idle.push_back(std::move(spare));
+      spares.clear();
+    }
   }
   freed_.notify_all();
   for (auto& connection : idle) connection->close();

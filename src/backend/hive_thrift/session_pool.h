@@ -7,9 +7,12 @@
 // or the connection broke; after a transport failure drop_idle() empties the
 // pool so the next requests reconnect instead of finding dead sessions.
 // Opening refused connections is retried with backoff, bounded by the
-// deadline. acquire_fresh() opens a connection with a session of its own
+// deadline. acquire_fresh() hands out a connection with a session of its own
 // that never returns to the pool: when its lease ends, a background thread
-// closes it (CloseSession). Thread-safe; the pool must outlive every Lease.
+// closes it (CloseSession). The same thread keeps kSpares such connections
+// of each kind (plain; read-only, prepared by `prepare_read_only`) opened
+// ahead of need, so a request rarely waits for OpenSession. Thread-safe; the
+// pool must outlive every Lease.
 #pragma once
 
 #include <condition_variable>
@@ -62,7 +65,12 @@ class ConnectionPool {
   Result<Lease> acquire(const CancelToken& cancel);
   // A new connection and session no other lease used; closed when the lease
   // ends. Counts against the same capacity while leased.
-  Result<Lease> acquire_fresh(const CancelToken& cancel);
+  Result<Lease> acquire_fresh(const CancelToken& cancel, bool read_only = false);
+  // Makes a fresh connection read-only (sets Connection::read_only_ready).
+  // Set before the first acquire_fresh(…, true).
+  void prepare_read_only(OnOpen prepare) { prepare_read_only_ = std::move(prepare); }
+  static constexpr size_t kSpares = 2;
+  static constexpr auto kSpareMaxAge = std::chrono::minutes(10);
   // Closes (without CloseSession) every idle connection.
   void drop_idle();
   // Stops handing out connections and closes the idle ones (CloseSession).
@@ -84,7 +92,11 @@ class ConnectionPool {
   std::vector<std::unique_ptr<Connection>> idle_;
   size_t leased_ = 0;
   bool closed_ = false;
-  util::BackgroundJobs closer_;  // closes fresh sessions off the request path
+  void refill_spares(bool read_only);
+  std::vector<std::unique_ptr<Connection>> spares_[2];  // [read_only]
+  bool refilling_[2] = {false, false};
+  OnOpen prepare_read_only_;
+  util::BackgroundJobs closer_;  // closes fresh sessions and opens spares off the request path
 };
 
 }  // namespace lakegate::backend::hive_thrift

@@ -33,7 +33,7 @@ struct Session {
   std::string session_id;              // UUID sent in every request
   std::string server_side_session_id;  // last one the server reported (diagnostics)
   int64_t operations = 0;              // calls made with it
-  bool read_only_ready = false;        // spark.sql.runSQLOnFiles=false is set in it
+  bool set_up = false;                 // a fresh session's set-up statements ran
   std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
 };
 

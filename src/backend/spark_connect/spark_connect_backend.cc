@@ -8,6 +8,7 @@
 #include "backend/spark_connect/schema_conversion.h"
 #include "backend/spark_connect/uuid.h"
 #include "util/json_text.h"
+#include "util/sql_identifier.h"
 
 namespace lakegate::backend::spark_connect {
 namespace {
@@ -42,8 +43,11 @@ Result<std::unique_ptr<SparkConnectBackend>> SparkConnectBackend::create(
   auto channel = make_channel(*endpoint);
   if (!channel) return channel.error();
   size_t pool_size = config.pool_size > 0 ? static_cast<size_t>(config.pool_size) : 1;
-  return std::unique_ptr<SparkConnectBackend>(new SparkConnectBackend(
+  auto backend = std::unique_ptr<SparkConnectBackend>(new SparkConnectBackend(
       std::move(*endpoint), std::move(*channel), pool_size, config.timeout_seconds));
+  backend->catalog_ = config.catalog;
+  backend->schema_ = config.schema;
+  return backend;
 }
 
 SparkConnectBackend::SparkConnectBackend(Endpoint endpoint, std::shared_ptr<grpc::Channel> channel,
@@ -128,10 +132,7 @@ Result<Summary> SparkConnectBackend::execute(const Statement& statement, BatchSi
       return execute_on(before_request, lease->session(), before_sink, cancel, before_state);
     };
     Status prepared;
-    if (read_only && !lease->session().read_only_ready) {
-      DiscardSink discard;
-      if (auto set = run_before(Statement{kNoSqlOnFiles}, discard); !set) prepared = set.error();
-    }
+    if (fresh && !lease->session().set_up) prepared = set_up(lease->session(), read_only, cancel);
     if (prepared && statement.preflight) prepared = statement.preflight(run_before);
     if (!prepared) {
       const Error& error = prepared.error();
@@ -320,23 +321,50 @@ Error SparkConnectBackend::map_status(const grpc::Status& status, const std::str
   });
 }
 
+std::vector<std::string> SparkConnectBackend::fresh_session_setup(bool read_only) const {
+  std::vector<std::string> setup;
+  if (!catalog_.empty() && !schema_.empty()) {
+    setup.push_back("USE " + util::quote_sql_identifier(catalog_) + "." +
+                    util::quote_sql_identifier(schema_));
+  } else if (!catalog_.empty()) {
+    setup.push_back("USE CATALOG " + util::quote_sql_identifier(catalog_));
+  } else if (!schema_.empty()) {
+    setup.push_back("USE " + util::quote_sql_identifier(schema_));
+  }
+  if (read_only)
+    setup.insert(setup.end(), kReadOnlySessionSettings.begin(), kReadOnlySessionSettings.end());
+  return setup;
+}
+
+Status SparkConnectBackend::set_up(Session& session, bool read_only, const CancelToken& cancel) {
+  std::vector<std::string> setup = fresh_session_setup(read_only);
+  // Even with nothing to set, a statement makes the server create the
+  // session and its state (what a spare is made for).
+  if (setup.empty()) setup.push_back("SELECT 1");
+  for (const std::string& sql : setup) {
+    sc::ExecutePlanRequest request;
+    if (auto bound =
+            bind_statement(Statement{sql}, *request.mutable_plan()->mutable_root()->mutable_sql());
+        !bound) {
+      return bound.error();
+    }
+    DiscardSink discard;
+    AttemptState state;
+    if (auto ran = execute_on(request, session, discard, cancel, state); !ran) return ran.error();
+  }
+  session.set_up = true;
+  return {};
+}
+
 void SparkConnectBackend::refill_spares(bool read_only) {
   if (refilling_[read_only].exchange(true)) return;
   releaser_.post([this, read_only] {
     while (pool_.spare_count(read_only) < kSpareSessions) {
       std::unique_ptr<Session> spare = pool_.new_spare();
-      // A statement makes the server create the session and its state now.
-      sc::ExecutePlanRequest warm;
-      (void)bind_statement(Statement{read_only ? kNoSqlOnFiles : "SELECT 1"},
-                           *warm.mutable_plan()->mutable_root()->mutable_sql());
-      DiscardSink discard;
-      AttemptState state;
-      CancelToken deadline(Clock::now() + kControlCallTimeout);
-      if (!execute_on(warm, *spare, discard, deadline, state)) {
+      if (!set_up(*spare, read_only, CancelToken(Clock::now() + kControlCallTimeout))) {
         release_session(spare->session_id);
         break;  // the next fresh request tries again
       }
-      spare->read_only_ready = read_only;
       pool_.add_spare(read_only, std::move(spare));
     }
     refilling_[read_only] = false;

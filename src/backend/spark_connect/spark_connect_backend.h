@@ -11,8 +11,8 @@
 // server (Interrupt by operation id), then returns kCancelled or kTimeout.
 // A session-level error (server restarted, session expired) replaces the
 // session and retries once if nothing was streamed yet. Statements with
-// SessionUse kFresh/kFreshReadOnly run on a new session (the read-only one
-// first sets spark.sql.runSQLOnFiles=false) that a background thread
+// SessionUse kFresh/kFreshReadOnly run on a new session (set up first: USE
+// of the service's namespace, the read-only settings) that a background thread
 // releases (ReleaseSession) once the call is done; the same thread keeps two
 // spare fresh sessions of each kind ready, so requests rarely wait for one.
 #pragma once
@@ -77,6 +77,11 @@ class SparkConnectBackend final : public Backend {
   void fill_user_context(spark::connect::UserContext* user_context) const;
   // ReleaseSession (best effort, short deadline).
   void release_session(const std::string& session_id);
+  // What a fresh session runs before anything else: USE of the service's
+  // catalog/schema; for read-only sessions, kReadOnlySessionSettings.
+  std::vector<std::string> fresh_session_setup(bool read_only) const;
+  // Runs fresh_session_setup in `session` (Session::set_up once done).
+  Status set_up(Session& session, bool read_only, const CancelToken& cancel);
   // Prepares spare fresh sessions in the background, up to kSpareSessions.
   void refill_spares(bool read_only);
   static constexpr size_t kSpareSessions = 2;
@@ -88,6 +93,7 @@ class SparkConnectBackend final : public Backend {
   const Endpoint endpoint_;
   const std::string endpoint_text_;  // describe(), no secrets
   const int timeout_seconds_;
+  std::string catalog_, schema_;  // the service's namespace, used by fresh sessions
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<spark::connect::SparkConnectService::Stub> stub_;
   SessionPool pool_;

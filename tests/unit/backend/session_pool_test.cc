@@ -164,7 +164,7 @@ TEST(SessionPool, SparesAreHandedOutByKindOnceEach) {
   std::vector<std::string> retired;
   pool.on_retire([&](const std::string& id) { retired.push_back(id); });
   auto read_only_spare = pool.new_spare();
-  read_only_spare->read_only_ready = true;
+  read_only_spare->set_up = true;
   const std::string read_only_id = read_only_spare->session_id;
   pool.add_spare(true, std::move(read_only_spare));
   EXPECT_EQ(pool.spare_count(true), 1u);
@@ -174,13 +174,13 @@ TEST(SessionPool, SparesAreHandedOutByKindOnceEach) {
     auto plain = pool.acquire_fresh(token, false);
     ASSERT_TRUE(plain.ok());
     EXPECT_NE(plain->session().session_id, read_only_id);  // not of its kind
-    EXPECT_FALSE(plain->session().read_only_ready);
+    EXPECT_FALSE(plain->session().set_up);
   }
   {
     auto read_only = pool.acquire_fresh(token, true);
     ASSERT_TRUE(read_only.ok());
     EXPECT_EQ(read_only->session().session_id, read_only_id);
-    EXPECT_TRUE(read_only->session().read_only_ready);
+    EXPECT_TRUE(read_only->session().set_up);
   }
   EXPECT_EQ(pool.spare_count(true), 0u);
   EXPECT_EQ(retired.back(), read_only_id);  // used once, then retired

@@ -171,7 +171,7 @@ TEST(ReadOnlyPlan, AnalysisErrorsKeepTheirClassWithoutInternals) {
   EXPECT_EQ(status.error().context_value("errorClass"), "TABLE_OR_VIEW_NOT_FOUND");
   EXPECT_EQ(status.error().context_value("sqlState"), "42P01");
   // Once, for the caller: line 2 of the wrapper is the caller's line 1.
-  EXPECT_NE(caller_facing_spark_message(status.error().message).find("line 1 pos 14"),
+  EXPECT_NE(caller_facing_spark_message(status.error().message, 1).find("line 1 pos 14"),
             std::string::npos)
       << status.error().message;
   EXPECT_EQ(status.error().message.find("SubqueryAlias"), std::string::npos);
@@ -183,10 +183,36 @@ TEST(CallerFacingSparkMessage, CutsTheWrapperAndCountsTheCallersLines) {
       "[PARSE_SYNTAX_ERROR] Syntax error at or near 'x': missing ')'. SQLSTATE: 42601 (line 2, "
       "pos 12)\n\n== SQL ==\nEXPLAIN EXTENDED SELECT * FROM (\nINSERT INTO x SELECT 1\n"
       "------------^^^\n) AS q\n\nJVM stacktrace:\norg.apache...";
-  const std::string out = caller_facing_spark_message(message);
+  const std::string out = caller_facing_spark_message(message, 1);
   EXPECT_EQ(out,
             "[PARSE_SYNTAX_ERROR] Syntax error at or near 'x': missing ')'. SQLSTATE: 42601 (line "
             "1, pos 12)");
+}
+
+TEST(CallerFacingSparkMessage, APositionPastTheCallersTextIsItsEnd) {
+  const std::string message =
+      "[PARSE_SYNTAX_ERROR] Syntax error at or near ')'. SQLSTATE: 42601 (line 3, pos 0)\n\n== "
+      "SQL ==\nSELECT * FROM (\nSELECT 1 +\n) AS q";
+  EXPECT_EQ(
+      caller_facing_spark_message(message, caller_lines_of_wrapped(wrap_as_query("SELECT 1 +"))),
+      "[PARSE_SYNTAX_ERROR] Syntax error at the end of the statement. SQLSTATE: 42601 (line "
+      "1, pos 0)");
+}
+
+TEST(ReadOnlyPlan, RefusesListsCutShort) {
+  const std::string analyzed = std::string(kRangeAnalyzed) + " [a#1, b#2, ... 6 more fields]";
+  Status status = check(explained(kRangeParsed, analyzed));
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.error().message.find("too wide"), std::string::npos);
+}
+
+TEST(SplitExplainedPlan, PlanningErrorsAreSparksErrors) {
+  auto plan = split_explained_plan(
+      "Error occurred during query planning: \n[CAST_INVALID_INPUT] The value 'x' of the type "
+      "\"STRING\" cannot be cast to \"INT\". SQLSTATE: 22018\n");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.error().code, ErrorCode::kSparkAnalysis);
+  EXPECT_EQ(plan.error().context_value("errorClass"), "CAST_INVALID_INPUT");
 }
 
 // Random literal text printed into the plan never hides a denied function
