@@ -57,7 +57,7 @@ backend::Statement prepare_caller_statement(QueryGrant grant, const Access& acce
     return statement;
   }
   statement.sql = sql::wrap_as_query(statement.sql);
-  statement.session = backend::SessionUse::kFreshReadOnly;
+  statement.session = backend::SessionUse::kReadOnly;
   backend::Statement explain = statement;
   explain.sql = "EXPLAIN EXTENDED " + statement.sql;
   statement.preflight = [explain = std::move(explain), denied = access.denied_functions()](

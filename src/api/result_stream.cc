@@ -68,7 +68,7 @@ http::Response stream_statement(Service& service, backend::Statement statement, 
     auto writer = format::make_writer(format, tracking);
     backend::CancelToken cancel(deadline);
     auto summary = service.backend->execute(statement, *writer, cancel);
-    if (!summary && statement.session == backend::SessionUse::kFreshReadOnly) {
+    if (!summary && statement.session == backend::SessionUse::kReadOnly) {
       // Sandboxed SQL: Spark's message must not show the wrapper.
       Error error = summary.error();
       error.message = sql::caller_facing_spark_message(error.message,

@@ -24,14 +24,17 @@ namespace lakegate::backend {
 // pooled sessions, whose state nothing changes; a caller's raw SQL (`_query`)
 // may change session state (temp views, SET, USE, variables, functions), so
 // it runs in a session no other statement used before or will use after.
+// Sandboxed read-only queries cannot change session state (nothing but a
+// query parses where they run); they get sessions with kReadOnlySessionSettings
+// that nothing else uses: a fresh one per statement on Spark Connect, pooled
+// ones on HiveServer2 (the OSS Thrift server keeps every closed session's
+// memory, ~0.3 MB each, so a session per request would fill its driver).
 enum class SessionUse {
-  kShared,         // a pooled session (lakegate-built SQL only)
-  kFresh,          // a new session, closed afterwards
-  kFreshReadOnly,  // likewise, with spark.sql.runSQLOnFiles=false
+  kShared,    // a pooled session (lakegate-built SQL only)
+  kFresh,     // a new session, closed afterwards
+  kReadOnly,  // a read-only session (see above)
 };
 
-// SQL text with `?` placeholders bound from `positional`, or `:name`
-// placeholders bound from `named` (never both).
 class BatchSink;
 struct Summary;
 struct Statement;
@@ -49,7 +52,7 @@ struct Statement {
   std::function<Result<void>(const SessionRunner&)> preflight;
 };
 
-// What every kFreshReadOnly session sets before the caller's SQL: SQL on
+// What every kReadOnly session sets before the caller's SQL: SQL on
 // files (`csv.`/path``) off, and plan lists printed in full (else "... N more
 // fields" could hide a function from the sandbox's checks).
 inline constexpr std::array<const char*, 2> kReadOnlySessionSettings = {

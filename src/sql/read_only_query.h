@@ -17,7 +17,7 @@
 //      reads no file relation.
 //   3. Spark's own switches: the session runs with spark.sql.runSQLOnFiles=false
 //      and prints plan lists in full (backend::kReadOnlySessionSettings, applied
-//      by the backend for backend::SessionUse::kFreshReadOnly); a plan with a
+//      by the backend for backend::SessionUse::kReadOnly); a plan with a
 //      list cut short ("... N more fields") is refused all the same.
 // Errors never echo the wrapper: Spark's messages are cut before their
 // "== SQL ==" excerpt and line numbers are given relative to the caller's text.

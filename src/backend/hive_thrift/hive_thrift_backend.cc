@@ -94,11 +94,7 @@ HiveThriftBackend::HiveThriftBackend(Endpoint endpoint, std::string protocol, si
       pool_(std::move(endpoint), pool_size,
             [this](Connection& connection, Clock::time_point deadline) {
               return prepare_session(connection, deadline);
-            }) {
-  pool_.prepare_read_only([this](Connection& connection, Clock::time_point deadline) {
-    return make_read_only(connection, deadline);
-  });
-}
+            }) {}
 
 Result<void> HiveThriftBackend::make_read_only(Connection& connection, Clock::time_point deadline) {
   CancelToken token(deadline);
@@ -189,10 +185,10 @@ Result<Summary> HiveThriftBackend::execute(const Statement& statement, BatchSink
                                            const CancelToken& cancel) {
   auto sql = render_statement(statement);
   if (!sql) return sql.error();
-  const bool fresh = statement.session != SessionUse::kShared;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    const bool read_only = statement.session == SessionUse::kFreshReadOnly;
-    auto lease = fresh ? pool_.acquire_fresh(cancel, read_only) : pool_.acquire(cancel);
+    const bool read_only = statement.session == SessionUse::kReadOnly;
+    auto lease = statement.session == SessionUse::kFresh ? pool_.acquire_fresh(cancel)
+                                                         : pool_.acquire(cancel, read_only);
     if (!lease) return lease.error();
     AttemptState state;
     if (read_only && !lease->connection().read_only_ready) {

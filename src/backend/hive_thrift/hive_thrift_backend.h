@@ -16,10 +16,11 @@
 // CancelToken, timeout) sends CancelOperation. A lost session (server
 // restarted) is replaced and the statement retried once when it never ran;
 // a transport failure empties the pool so the next request reconnects.
-// Statements with SessionUse kFresh/kFreshReadOnly get a connection with a
-// session of their own (the read-only one first runs SET
-// spark.sql.runSQLOnFiles=false, then the statement's preflight), closed in
-// the background once the call is done.
+// Statements with SessionUse kFresh get a connection with a session of their
+// own, closed in the background once the call is done; kReadOnly ones get a
+// connection of a pool that only they use, whose session ran
+// kReadOnlySessionSettings (backend.h says why it is not fresh). A
+// statement's preflight runs first, in the same session.
 #pragma once
 
 #include <atomic>

@@ -35,7 +35,7 @@ void ConnectionPool::give_back(std::unique_ptr<Connection> connection, bool disc
     if (discarded || fresh || closed_ || connection == nullptr || connection->broken()) {
       to_close = std::move(connection);
     } else {
-      idle_.push_back(std::move(connection));
+      (connection->read_only_ready ? idle_read_only_ : idle_).push_back(std::move(connection));
     }
   }
   freed_.notify_one();
@@ -85,12 +85,12 @@ Result<std::unique_ptr<Connection>> ConnectionPool::open_connection(const Cancel
 }
 
 Status ConnectionPool::take_slot(std::unique_lock<std::mutex>& lock, const CancelToken& cancel,
-                                 bool idle_counts) {
+                                 const std::vector<std::unique_ptr<Connection>>* idle) {
   while (true) {
     if (closed_) return Error(ErrorCode::kBackendUnavailable, "the backend is shutting down");
     if (cancel.cancelled())
       return Error(ErrorCode::kCancelled, "cancelled while waiting for a session");
-    if ((idle_counts && !idle_.empty()) || leased_ < capacity_) break;
+    if ((idle != nullptr && !idle->empty()) || leased_ < capacity_) break;
     if (freed_.wait_until(
             lock, std::min(cancel.deadline(), Clock::now() + std::chrono::milliseconds(100))) ==
             std::cv_status::timeout &&
@@ -102,31 +102,29 @@ Status ConnectionPool::take_slot(std::unique_lock<std::mutex>& lock, const Cance
   return {};
 }
 
-Result<ConnectionPool::Lease> ConnectionPool::acquire_fresh(const CancelToken& cancel,
-                                                            bool read_only) {
+Result<ConnectionPool::Lease> ConnectionPool::acquire_fresh(const CancelToken& cancel) {
   Lease lease(this, nullptr, true);
   std::unique_ptr<Connection> expired;
   {
     std::unique_lock lock(mutex_);
-    if (Status slot = take_slot(lock, cancel, false); !slot) {
+    if (Status slot = take_slot(lock, cancel, nullptr); !slot) {
       lease.pool_ = nullptr;  // no slot was taken
       return slot.error();
     }
-    auto& spares = spares_[read_only];
-    while (!spares.empty() && !lease.connection_) {
-      std::unique_ptr<Connection> spare = std::move(spares.back());
-      spares.pop_back();
+    if (!spares_.empty()) {
+      std::unique_ptr<Connection> spare = std::move(spares_.back());
+      spares_.pop_back();
       if (Clock::now() - spare->opened < kSpareMaxAge) {
         lease.connection_ = std::move(spare);
       } else {
         expired = std::move(spare);
-        break;
       }
     }
   }
-  if (expired)
+  if (expired) {
     closer_.post([closing = std::shared_ptr<Connection>(std::move(expired))] { closing->close(); });
-  refill_spares(read_only);
+  }
+  refill_spares();
   if (lease.connection_) return lease;
   auto opened = open_connection(cancel);
   if (!opened) return opened.error();  // the lease gives the slot back
@@ -134,50 +132,43 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire_fresh(const CancelToken& c
   return lease;
 }
 
-void ConnectionPool::refill_spares(bool read_only) {
+void ConnectionPool::refill_spares() {
   {
     std::lock_guard lock(mutex_);
-    if (refilling_[read_only] || closed_ || (read_only && !prepare_read_only_)) return;
-    refilling_[read_only] = true;
+    if (refilling_ || closed_) return;
+    refilling_ = true;
   }
-  closer_.post([this, read_only] {
+  closer_.post([this] {
     while (true) {
       {
         std::lock_guard lock(mutex_);
-        if (closed_ || spares_[read_only].size() >= kSpares) break;
+        if (closed_ || spares_.size() >= kSpares) break;
       }
       CancelToken deadline(Clock::now() + std::chrono::seconds(30));
       auto opened = open_connection(deadline);
       if (!opened) break;  // the next fresh request tries again
-      std::unique_ptr<Connection> spare = std::move(*opened);
-      if (read_only) {
-        if (!prepare_read_only_(*spare, deadline.deadline())) {
-          spare->close();
-          break;
-        }
-        spare->read_only_ready = true;
-      }
       std::unique_lock lock(mutex_);
       if (closed_) {
         lock.unlock();
-        spare->close();
+        (*opened)->close();
         break;
       }
-      spares_[read_only].push_back(std::move(spare));
+      spares_.push_back(std::move(*opened));
     }
     std::lock_guard lock(mutex_);
-    refilling_[read_only] = false;
+    refilling_ = false;
   });
 }
 
-Result<ConnectionPool::Lease> ConnectionPool::acquire(const CancelToken& cancel) {
+Result<ConnectionPool::Lease> ConnectionPool::acquire(const CancelToken& cancel, bool read_only) {
   std::unique_ptr<Connection> connection;
   {
     std::unique_lock lock(mutex_);
-    if (Status slot = take_slot(lock, cancel, true); !slot) return slot.error();
-    if (!idle_.empty()) {
-      connection = std::move(idle_.back());
-      idle_.pop_back();
+    auto& idle = read_only ? idle_read_only_ : idle_;
+    if (Status slot = take_slot(lock, cancel, &idle); !slot) return slot.error();
+    if (!idle.empty()) {
+      connection = std::move(idle.back());
+      idle.pop_back();
     }
   }
   Lease lease(this, nullptr);
@@ -201,6 +192,8 @@ void ConnectionPool::drop_idle() {
   {
     std::lock_guard lock(mutex_);
     dropped.swap(idle_);
+    for (auto& connection : idle_read_only_) dropped.push_back(std::move(connection));
+    idle_read_only_.clear();
   }
   for (auto& connection : dropped) connection->mark_broken();  // closes without CloseSession
 }
@@ -211,10 +204,10 @@ void ConnectionPool::close() {
     std::lock_guard lock(mutex_);
     closed_ = true;
     idle.swap(idle_);
-    for (auto& spares : spares_) {
-      for (auto& spare : spares) idle.push_back(std::move(spare));
-      spares.clear();
-    }
+    for (auto& connection : idle_read_only_) idle.push_back(std::move(connection));
+    idle_read_only_.clear();
+    for (auto& spare : spares_) idle.push_back(std::move(spare));
+    spares_.clear();
   }
   freed_.notify_all();
   for (auto& connection : idle) connection->close();

@@ -10,8 +10,7 @@
 // deadline. acquire_fresh() hands out a connection with a session of its own
 // that never returns to the pool: when its lease ends, a background thread
 // closes it (CloseSession). The same thread keeps kSpares such connections
-// of each kind (plain; read-only, prepared by `prepare_read_only`) opened
-// ahead of need, so a request rarely waits for OpenSession. Thread-safe; the
+// opened ahead of need, so a request rarely waits for OpenSession. Thread-safe; the
 // pool must outlive every Lease.
 #pragma once
 
@@ -62,13 +61,12 @@ class ConnectionPool {
     bool fresh_ = false;
   };
 
-  Result<Lease> acquire(const CancelToken& cancel);
+  // A pooled connection; `read_only` ones come from a pool of their own
+  // (connections the backend made read-only stay in it).
+  Result<Lease> acquire(const CancelToken& cancel, bool read_only = false);
   // A new connection and session no other lease used; closed when the lease
   // ends. Counts against the same capacity while leased.
-  Result<Lease> acquire_fresh(const CancelToken& cancel, bool read_only = false);
-  // Makes a fresh connection read-only (sets Connection::read_only_ready).
-  // Set before the first acquire_fresh(…, true).
-  void prepare_read_only(OnOpen prepare) { prepare_read_only_ = std::move(prepare); }
+  Result<Lease> acquire_fresh(const CancelToken& cancel);
   static constexpr size_t kSpares = 2;
   static constexpr auto kSpareMaxAge = std::chrono::minutes(10);
   // Closes (without CloseSession) every idle connection.
@@ -79,8 +77,10 @@ class ConnectionPool {
 
  private:
   void give_back(std::unique_ptr<Connection> connection, bool discarded, bool fresh);
-  // Waits for a free lease slot and takes it (under mutex_).
-  Status take_slot(std::unique_lock<std::mutex>& lock, const CancelToken& cancel, bool idle_counts);
+  // Waits for a free lease slot (or, with `idle`, an idle connection there)
+  // and takes it (under mutex_).
+  Status take_slot(std::unique_lock<std::mutex>& lock, const CancelToken& cancel,
+                   const std::vector<std::unique_ptr<Connection>>* idle);
   Result<std::unique_ptr<Connection>> open_connection(const CancelToken& cancel);
   bool healthy(Connection& connection, const CancelToken& cancel);
 
@@ -90,12 +90,12 @@ class ConnectionPool {
   std::mutex mutex_;
   std::condition_variable freed_;
   std::vector<std::unique_ptr<Connection>> idle_;
+  std::vector<std::unique_ptr<Connection>> idle_read_only_;  // Connection::read_only_ready
   size_t leased_ = 0;
   bool closed_ = false;
-  void refill_spares(bool read_only);
-  std::vector<std::unique_ptr<Connection>> spares_[2];  // [read_only]
-  bool refilling_[2] = {false, false};
-  OnOpen prepare_read_only_;
+  void refill_spares();
+  std::vector<std::unique_ptr<Connection>> spares_;
+  bool refilling_ = false;
   util::BackgroundJobs closer_;  // closes fresh sessions and opens spares off the request path
 };
 

@@ -115,7 +115,7 @@ Result<Summary> SparkConnectBackend::execute(const Statement& statement, BatchSi
   }
   const bool fresh = statement.session != SessionUse::kShared;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    const bool read_only = statement.session == SessionUse::kFreshReadOnly;
+    const bool read_only = statement.session == SessionUse::kReadOnly;
     auto lease = fresh ? pool_.acquire_fresh(cancel, read_only) : pool_.acquire(cancel);
     if (!lease) return lease.error();
     if (fresh) refill_spares(read_only);
@@ -344,7 +344,7 @@ Status SparkConnectBackend::set_up(Session& session, bool read_only, const Cance
   for (const std::string& sql : setup) {
     sc::ExecutePlanRequest request;
     if (auto bound =
-            bind_statement(Statement{sql}, *request.mutable_plan()->mutable_root()->mutable_sql());
+            bind_statement(Statement{.sql = sql}, *request.mutable_plan()->mutable_root()->mutable_sql());
         !bound) {
       return bound.error();
     }

@@ -11,7 +11,7 @@
 // server (Interrupt by operation id), then returns kCancelled or kTimeout.
 // A session-level error (server restarted, session expired) replaces the
 // session and retries once if nothing was streamed yet. Statements with
-// SessionUse kFresh/kFreshReadOnly run on a new session (set up first: USE
+// SessionUse kFresh/kReadOnly run on a new session (set up first: USE
 // of the service's namespace, the read-only settings) that a background thread
 // releases (ReleaseSession) once the call is done; the same thread keeps two
 // spare fresh sessions of each kind ready, so requests rarely wait for one.
