@@ -104,7 +104,7 @@ def main():
                 "pyspark, warm session": lambda: check(warm.sql(SQL).collect()),
                 "pyspark, new session per query": lambda: _fresh_pyspark(SparkSession, connect_url, check),
                 "lakegate _query, POST grant (fresh session)": lambda: check(writer.query(body)["resource"]),
-                "lakegate _query, GET grant (sandbox + fresh session)": lambda: check(reader.query(body)["resource"]),
+                "lakegate _query, GET grant (sandbox; read-only session)": lambda: check(reader.query(body)["resource"]),
             }
             samples = {name: [] for name in clients}
             for call in clients.values():  # warm-up
