@@ -214,3 +214,18 @@ def wait_until(predicate, timeout=10.0, interval=0.2):
         if time.time() > deadline:
             return value
         time.sleep(interval)
+
+
+# The test bed's three SQL protocols as services of one lakegate (service name → env key).
+PROTOCOL_SERVICES = {"connect": "LAKEGATE_SPARK_CONNECT", "thrift_binary": "LAKEGATE_THRIFT_BINARY",
+                     "thrift_http": "LAKEGATE_THRIFT_HTTP"}
+
+
+def protocol_services_config(testbed_env, schema):
+    """Config text with one service per protocol, all on spark_catalog.`schema`."""
+    lines = ["services:"]
+    for name, key in PROTOCOL_SERVICES.items():
+        lines += [f"  - name: {name}", "    type: spark",
+                  f'    config: {{workspace_url: "{testbed_env[key]}", catalog: spark_catalog, '
+                  f"schema: {schema}, timeout: 120}}"]
+    return "\n".join(lines) + "\n"

@@ -33,10 +33,9 @@ from attack_corpus import (INTERNAL_SQL, KIND_WORDS, AttackGenerator, Sandbox, l
                            render, unknown_placeholders)
 from lakegate_process import register_secret
 from oracle import parse_exact, render_table, same_json
-from security_helpers import GET, AdminApi, key_headers, start_secure
+from security_helpers import PROTOCOL_SERVICES, protocol_services_config, GET, AdminApi, key_headers, start_secure
 
-PROTOCOLS = {"connect": "LAKEGATE_SPARK_CONNECT", "thrift_binary": "LAKEGATE_THRIFT_BINARY",
-             "thrift_http": "LAKEGATE_THRIFT_HTTP"}
+PROTOCOLS = PROTOCOL_SERVICES
 # LAKEGATE_SANDBOX_PROTOCOLS=connect,thrift_binary narrows the corpus, legit and error tests.
 CORPUS_PROTOCOLS = tuple(os.environ.get("LAKEGATE_SANDBOX_PROTOCOLS", ",".join(PROTOCOLS)).split(","))
 assert set(CORPUS_PROTOCOLS) <= set(PROTOCOLS), CORPUS_PROTOCOLS
@@ -46,18 +45,6 @@ CASES = int(os.environ.get("LAKEGATE_SANDBOX_CASES", "150"))
 
 ATTACKS = load_corpus()
 
-CONFIG = """
-services:
-  - name: connect
-    type: spark
-    config: {{workspace_url: "{connect}", catalog: spark_catalog, schema: {schema}, timeout: 120}}
-  - name: thrift_binary
-    type: spark
-    config: {{workspace_url: "{thrift_binary}", catalog: spark_catalog, schema: {schema}, timeout: 120}}
-  - name: thrift_http
-    type: spark
-    config: {{workspace_url: "{thrift_http}", catalog: spark_catalog, schema: {schema}, timeout: 120}}
-"""
 
 
 class Bed:
@@ -74,9 +61,7 @@ def bed(testbed_env, spark):
     b.server = None
     try:
         b.box.create()
-        b.server = start_secure(CONFIG.format(
-            connect=testbed_env["LAKEGATE_SPARK_CONNECT"], thrift_binary=testbed_env["LAKEGATE_THRIFT_BINARY"],
-            thrift_http=testbed_env["LAKEGATE_THRIFT_HTTP"], schema=b.box.schema))
+        b.server = start_secure(protocol_services_config(testbed_env, b.box.schema))
         admin = AdminApi(b.server)
         reader = admin.create_role("sandboxed_reader", [
             {"service": name, "component": "_query", "verb_mask": GET} for name in PROTOCOLS])

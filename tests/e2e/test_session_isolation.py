@@ -20,23 +20,10 @@ import requests
 
 from lakegate_process import register_secret
 from oracle import parse_exact, render_table, same_json
-from security_helpers import GET, POST, AdminApi, key_headers, login, session_headers, start_secure, strong_password
+from security_helpers import PROTOCOL_SERVICES, protocol_services_config, GET, POST, AdminApi, key_headers, login, session_headers, start_secure, strong_password
 
-PROTOCOLS = {"connect": "LAKEGATE_SPARK_CONNECT", "thrift_binary": "LAKEGATE_THRIFT_BINARY",
-             "thrift_http": "LAKEGATE_THRIFT_HTTP"}
+PROTOCOLS = PROTOCOL_SERVICES
 
-CONFIG = """
-services:
-  - name: connect
-    type: spark
-    config: {{workspace_url: "{connect}", catalog: spark_catalog, schema: {schema}, timeout: 120}}
-  - name: thrift_binary
-    type: spark
-    config: {{workspace_url: "{thrift_binary}", catalog: spark_catalog, schema: {schema}, timeout: 120}}
-  - name: thrift_http
-    type: spark
-    config: {{workspace_url: "{thrift_http}", catalog: spark_catalog, schema: {schema}, timeout: 120}}
-"""
 
 PRINCIPALS = ("app1", "app2", "user1", "user2")
 
@@ -62,9 +49,7 @@ def bed(testbed_env, spark):
         spark.sql(f"CREATE TABLE {b.other}.t (id INT, v STRING) USING parquet")
         spark.sql(f"INSERT INTO {b.other}.t VALUES (7, 'other schema')")
         b.home_rows = render_table(spark.sql(f"SELECT * FROM {b.schema}.t ORDER BY id").toArrow())
-        b.server = start_secure(CONFIG.format(
-            connect=testbed_env["LAKEGATE_SPARK_CONNECT"], thrift_binary=testbed_env["LAKEGATE_THRIFT_BINARY"],
-            thrift_http=testbed_env["LAKEGATE_THRIFT_HTTP"], schema=b.schema))
+        b.server = start_secure(protocol_services_config(testbed_env, b.schema))
         admin = AdminApi(b.server)
         role = admin.create_role("sql_user", [row for name in PROTOCOLS for row in (
             {"service": name, "component": "_query", "verb_mask": GET | POST},
