@@ -216,16 +216,27 @@ def wait_until(predicate, timeout=10.0, interval=0.2):
         time.sleep(interval)
 
 
-# The test bed's three SQL protocols as services of one lakegate (service name → env key).
+# The test bed's SQL protocols as services of one lakegate (service name → the
+# env key of its endpoint): Spark Connect, Thrift binary, Thrift HTTP, and a
+# SQL warehouse (Thrift HTTP through the nginx "Databricks front", bearer token).
 PROTOCOL_SERVICES = {"connect": "LAKEGATE_SPARK_CONNECT", "thrift_binary": "LAKEGATE_THRIFT_BINARY",
-                     "thrift_http": "LAKEGATE_THRIFT_HTTP"}
+                     "thrift_http": "LAKEGATE_THRIFT_HTTP", "warehouse": "LAKEGATE_DATABRICKS_URL"}
 
 
-def protocol_services_config(testbed_env, schema):
-    """Config text with one service per protocol, all on spark_catalog.`schema`."""
+def start_protocol_services(testbed_env, schema):
+    """A secure lakegate with one service per protocol, all on spark_catalog.`schema`."""
     lines = ["services:"]
     for name, key in PROTOCOL_SERVICES.items():
-        lines += [f"  - name: {name}", "    type: spark",
-                  f'    config: {{workspace_url: "{testbed_env[key]}", catalog: spark_catalog, '
-                  f"schema: {schema}, timeout: 120}}"]
-    return "\n".join(lines) + "\n"
+        if name == "warehouse":
+            lines += [f"  - name: {name}", "    type: databricks",
+                      f'    config: {{workspace_url: "{testbed_env[key]}", '
+                      f'http_path: "{testbed_env["LAKEGATE_DATABRICKS_HTTP_PATH"]}", '
+                      f'access_token: "${{LG_E2E_WAREHOUSE_TOKEN}}", '
+                      f'ca_file: "{testbed_env["LAKEGATE_DATABRICKS_CA"]}", '
+                      f"catalog: spark_catalog, schema: {schema}, timeout: 120}}"]
+        else:
+            lines += [f"  - name: {name}", "    type: spark",
+                      f'    config: {{workspace_url: "{testbed_env[key]}", catalog: spark_catalog, '
+                      f"schema: {schema}, timeout: 120}}"]
+    return start_secure("\n".join(lines) + "\n",
+                        env={"LG_E2E_WAREHOUSE_TOKEN": testbed_env["LAKEGATE_DATABRICKS_TOKEN"]})

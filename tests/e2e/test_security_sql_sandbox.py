@@ -33,11 +33,14 @@ from attack_corpus import (INTERNAL_SQL, KIND_WORDS, AttackGenerator, Sandbox, l
                            render, unknown_placeholders)
 from lakegate_process import register_secret
 from oracle import parse_exact, render_table, same_json
-from security_helpers import PROTOCOL_SERVICES, protocol_services_config, GET, AdminApi, key_headers, start_secure
+from security_helpers import PROTOCOL_SERVICES, start_protocol_services, GET, AdminApi, key_headers, start_secure
 
 PROTOCOLS = PROTOCOL_SERVICES
 # LAKEGATE_SANDBOX_PROTOCOLS=connect,thrift_binary narrows the corpus, legit and error tests.
-CORPUS_PROTOCOLS = tuple(os.environ.get("LAKEGATE_SANDBOX_PROTOCOLS", ",".join(PROTOCOLS)).split(","))
+# The warehouse front runs the same Thrift HTTP code as thrift_http: a sample of the
+# corpus goes through it (test_attack_through_the_warehouse_front_is_refused).
+DIRECT_PROTOCOLS = ("connect", "thrift_binary", "thrift_http")
+CORPUS_PROTOCOLS = tuple(os.environ.get("LAKEGATE_SANDBOX_PROTOCOLS", ",".join(DIRECT_PROTOCOLS)).split(","))
 assert set(CORPUS_PROTOCOLS) <= set(PROTOCOLS), CORPUS_PROTOCOLS
 GENERATOR_PROTOCOLS = tuple(p for p in ("connect", "thrift_binary") if p in CORPUS_PROTOCOLS)
 SEED = int(os.environ.get("LAKEGATE_SANDBOX_SEED", "20261203"))
@@ -61,7 +64,7 @@ def bed(testbed_env, spark):
     b.server = None
     try:
         b.box.create()
-        b.server = start_secure(protocol_services_config(testbed_env, b.box.schema))
+        b.server = start_protocol_services(testbed_env, b.box.schema)
         admin = AdminApi(b.server)
         reader = admin.create_role("sandboxed_reader", [
             {"service": name, "component": "_query", "verb_mask": GET} for name in PROTOCOLS])
@@ -130,6 +133,13 @@ def test_corpus_is_well_formed():
 def test_attack_is_refused_and_changes_nothing(bed, protocol, attack):
     sql, problems = run_attack(bed, protocol, attack.kinds, attack.sql, f"{protocol}-{attack.id}")
     assert not problems, f"{attack.id} ({attack.what}) on {protocol}:\n  " + "\n  ".join(problems) + \
+        f"\nSQL sent:\n{sql}"
+
+
+@pytest.mark.parametrize("attack", ATTACKS[::4], ids=[attack.id for attack in ATTACKS[::4]])
+def test_attack_through_the_warehouse_front_is_refused(bed, attack):
+    sql, problems = run_attack(bed, "warehouse", attack.kinds, attack.sql, f"warehouse-{attack.id}")
+    assert not problems, f"{attack.id} ({attack.what}) through the front:\n  " + "\n  ".join(problems) + \
         f"\nSQL sent:\n{sql}"
 
 

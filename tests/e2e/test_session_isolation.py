@@ -20,7 +20,7 @@ import requests
 
 from lakegate_process import register_secret
 from oracle import parse_exact, render_table, same_json
-from security_helpers import PROTOCOL_SERVICES, protocol_services_config, GET, POST, AdminApi, key_headers, login, session_headers, start_secure, strong_password
+from security_helpers import PROTOCOL_SERVICES, start_protocol_services, GET, POST, AdminApi, key_headers, login, session_headers, start_secure, strong_password
 
 PROTOCOLS = PROTOCOL_SERVICES
 
@@ -49,7 +49,7 @@ def bed(testbed_env, spark):
         spark.sql(f"CREATE TABLE {b.other}.t (id INT, v STRING) USING parquet")
         spark.sql(f"INSERT INTO {b.other}.t VALUES (7, 'other schema')")
         b.home_rows = render_table(spark.sql(f"SELECT * FROM {b.schema}.t ORDER BY id").toArrow())
-        b.server = start_secure(protocol_services_config(testbed_env, b.schema))
+        b.server = start_protocol_services(testbed_env, b.schema)
         admin = AdminApi(b.server)
         role = admin.create_role("sql_user", [row for name in PROTOCOLS for row in (
             {"service": name, "component": "_query", "verb_mask": GET | POST},
