@@ -194,6 +194,9 @@ void ConnectionPool::drop_idle() {
     dropped.swap(idle_);
     for (auto& connection : idle_read_only_) dropped.push_back(std::move(connection));
     idle_read_only_.clear();
+    // Spares opened before the failure are as dead as the idle connections.
+    for (auto& spare : spares_) dropped.push_back(std::move(spare));
+    spares_.clear();
   }
   for (auto& connection : dropped) connection->mark_broken();  // closes without CloseSession
 }
