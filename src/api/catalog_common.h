@@ -12,6 +12,7 @@
 #include "backend/backend.h"
 #include "catalog/name_resolution.h"
 #include "http/handler.h"
+#include "util/sql_identifier.h"
 
 namespace lakegate::api {
 
@@ -40,12 +41,7 @@ inline std::string table_display_name(const catalog::TableName& name,
                                       const config::ServiceConfig& service) {
   auto part = [](const std::string& text) {
     if (text.find_first_of(".`") == std::string::npos) return text;
-    std::string quoted = "`";
-    for (char c : text) {
-      if (c == '`') quoted.push_back('`');
-      quoted.push_back(c);
-    }
-    return quoted + "`";
+    return util::quote_sql_identifier(text);
   };
   const bool default_catalog = name.catalog == catalog::default_catalog(service);
   if (default_catalog && name.schema == catalog::default_schema(service)) return part(name.table);

@@ -8,8 +8,8 @@
 
 namespace lakegate::api {
 
-using catalog::SparkType;
-using Kind = catalog::SparkType::Kind;
+using backend::SparkType;
+using Kind = backend::SparkType::Kind;
 
 std::string dreamfactory_type(const SparkType& type) {
   switch (type.kind) {
@@ -60,7 +60,7 @@ std::string dreamfactory_type(const SparkType& type) {
 
 void write_field_description(JsonWriter& json, const catalog::TableSchema& table,
                              const catalog::Column& column) {
-  const SparkType type = catalog::parse_spark_type(column.spark_type);
+  const SparkType type = backend::parse_spark_type(column.spark_type);
   const auto key = table.default_id_fields();
   const bool is_key = std::find(key.begin(), key.end(), column.name) != key.end();
   json.begin_object()

@@ -15,7 +15,7 @@
 #include <string>
 
 #include "api/catalog_json.h"
-#include "catalog/spark_type.h"
+#include "backend/spark_type.h"
 #include "catalog/table_schema.h"
 
 namespace lakegate::api {
@@ -24,7 +24,7 @@ namespace lakegate::api {
 // tinyint, smallint, integer, bigint, float, double, decimal, string, binary,
 // date, timestamptz (Spark timestamp: an instant), timestamp (timestamp_ntz),
 // array, object (map, struct), json (variant); intervals and unknown → string.
-std::string dreamfactory_type(const catalog::SparkType& type);
+std::string dreamfactory_type(const backend::SparkType& type);
 
 // Writes the description of `table`, named `display_name` in this service.
 void write_table_description(JsonWriter& json, const catalog::TableSchema& table,

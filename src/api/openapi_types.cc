@@ -5,8 +5,8 @@
 namespace lakegate::api {
 namespace {
 
-using catalog::SparkType;
-using Kind = catalog::SparkType::Kind;
+using backend::SparkType;
+using Kind = backend::SparkType::Kind;
 
 // What a column's schema carries besides the value schema (top level only).
 struct Annotations {
@@ -169,7 +169,7 @@ void write_column_schema(JsonWriter& json, const catalog::Column& column) {
   Annotations notes;
   notes.spark_type = &column.spark_type;
   notes.description = column.comment;
-  write_schema(json, catalog::parse_spark_type(column.spark_type), column.nullable, &notes);
+  write_schema(json, backend::parse_spark_type(column.spark_type), column.nullable, &notes);
 }
 
 }  // namespace lakegate::api

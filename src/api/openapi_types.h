@@ -13,13 +13,13 @@
 #pragma once
 
 #include "api/catalog_json.h"
-#include "catalog/spark_type.h"
+#include "backend/spark_type.h"
 #include "catalog/table_schema.h"
 
 namespace lakegate::api {
 
 // Writes the schema of one value of `type`.
-void write_value_schema(JsonWriter& json, const catalog::SparkType& type, bool nullable);
+void write_value_schema(JsonWriter& json, const backend::SparkType& type, bool nullable);
 
 // Writes the schema of a column's values, with its comment as description
 // and Spark's type text as "x-spark-type".

@@ -1,8 +1,8 @@
 #include "api/query_request.h"
 
-#include <simdjson.h>
-
 #include <charconv>
+
+#include "util/ascii.h"
 
 namespace lakegate::api {
 namespace {
@@ -13,15 +13,9 @@ Error bad_request(std::string message) {
   return Error(ErrorCode::kBadRequest, std::move(message));
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' ||
-                           text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+}  // namespace
 
-Result<backend::Value> json_to_value(od::value value, const std::string& name) {
+Result<backend::Value> json_scalar_value(od::value value, const std::string& name) {
   od::json_type type;
   if (value.type().get(type) != simdjson::SUCCESS)
     return bad_request(name + ": invalid JSON value");
@@ -35,7 +29,7 @@ Result<backend::Value> json_to_value(od::value value, const std::string& name) {
       return backend::Value::boolean(flag);
     }
     case od::json_type::number: {
-      auto result = number_value(trim(value.raw_json_token()));
+      auto result = number_value(util::trim_whitespace(value.raw_json_token()));
       if (!result) return bad_request(name + ": " + result.error().message);
       return result;
     }
@@ -53,8 +47,6 @@ Result<backend::Value> json_to_value(od::value value, const std::string& name) {
   }
   return bad_request(name + ": unsupported JSON value");
 }
-
-}  // namespace
 
 Result<backend::Value> number_value(std::string_view raw) {
   const bool has_exponent = raw.find_first_of("eE") != std::string_view::npos;
@@ -112,7 +104,7 @@ Result<backend::Statement> parse_query_request(const std::string& body) {
           od::value item;
           const std::string name = "params[" + std::to_string(index++) + "]";
           if (element.get(item) != simdjson::SUCCESS) return bad_request(name + ": invalid JSON");
-          auto bound = json_to_value(item, name);
+          auto bound = json_scalar_value(item, name);
           if (!bound) return bound.error();
           statement.positional.push_back(std::move(*bound));
         }
@@ -129,7 +121,7 @@ Result<backend::Statement> parse_query_request(const std::string& body) {
           od::value item;
           if (entry.value().get(item) != simdjson::SUCCESS)
             return bad_request("invalid JSON value");
-          auto bound = json_to_value(item, "params." + std::string(name));
+          auto bound = json_scalar_value(item, "params." + std::string(name));
           if (!bound) return bound.error();
           statement.named.emplace_back(std::string(name), std::move(*bound));
         }

@@ -7,6 +7,8 @@
 // be bound (400 naming the parameter).
 #pragma once
 
+#include <simdjson.h>
+
 #include <string>
 
 #include "backend/backend.h"
@@ -18,5 +20,12 @@ Result<backend::Statement> parse_query_request(const std::string& body);
 
 // Classifies the raw text of a JSON number as a bound Value (exposed for tests).
 Result<backend::Value> number_value(std::string_view raw_number);
+
+// A JSON scalar as a bound Value: null, boolean, number (number_value), or
+// string. Arrays and objects are kUnsupportedType; other errors are
+// kBadRequest prefixed with `name` (e.g. "params[0]"). Shared by _query
+// parameters and _table values (table_request_parser.cc), which keeps arrays
+// and objects as JSON text before calling it.
+Result<backend::Value> json_scalar_value(simdjson::ondemand::value value, const std::string& name);
 
 }  // namespace lakegate::api

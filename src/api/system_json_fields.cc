@@ -14,14 +14,6 @@ std::string index_path(std::string_view path, size_t index) {
   return std::string(path) + "[" + std::to_string(index) + "]";
 }
 
-std::string upper(std::string_view text) {
-  std::string result(text);
-  for (char& c : result) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return result;
-}
-
 // The document's root, which must be an object. `parser` owns its memory.
 Result<dom::object> parse_object(dom::parser& parser, std::string_view json,
                                  std::string_view what) {

@@ -21,7 +21,6 @@ namespace dom = simdjson::dom;
 Error field_error(std::string_view path, std::string_view message);
 // "path[index]".
 std::string index_path(std::string_view path, size_t index);
-std::string upper(std::string_view text);
 
 // The document's root, which must be an object. `parser` owns its memory.
 Result<dom::object> parse_object(dom::parser& parser, std::string_view json, std::string_view what);

@@ -8,11 +8,11 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <set>
 
 #include "api/system_json.h"
 #include "api/system_json_fields.h"
+#include "util/ascii.h"
 
 namespace lakegate::api {
 
@@ -29,7 +29,7 @@ constexpr std::array<std::string_view, 14> kFilterOperators = {
 Status read_filter_operator(dom::element value, std::string_view path, std::string& out) {
   std::string_view text;
   if (value.get_string().get(text) == simdjson::SUCCESS) {
-    std::string op = upper(text);
+    std::string op = util::ascii_upper(text);
     if (std::find(kFilterOperators.begin(), kFilterOperators.end(), op) != kFilterOperators.end()) {
       out = std::move(op);
       return ok_status();
@@ -63,7 +63,7 @@ Status read_filters(dom::element value, std::string_view path,
 Status read_filter_op(dom::element value, std::string_view path, std::string& out) {
   std::string_view text;
   if (value.get_string().get(text) == simdjson::SUCCESS) {
-    std::string op = upper(text);
+    std::string op = util::ascii_upper(text);
     if (op == "AND" || op == "OR") {
       out = std::move(op);
       return ok_status();
@@ -261,8 +261,7 @@ Status read_period(dom::element value, std::string_view path, int& out) {
       return ok_status();
     }
   } else if (value.get_string().get(text) == simdjson::SUCCESS) {
-    std::string name(text);
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string name = util::ascii_lower(text);
     for (size_t i = 0; i < kPeriodNames.size(); ++i) {
       if (kPeriodNames[i] == name) {
         out = static_cast<int>(i);
@@ -277,7 +276,7 @@ Status read_period(dom::element value, std::string_view path, int& out) {
 Status read_limit_verb(dom::element value, std::string_view path, std::string& out) {
   std::string text;
   if (read_string(value, path, text).ok()) {
-    std::string verb = upper(text);
+    std::string verb = util::ascii_upper(text);
     if (verb.empty() || verb == "GET" || verb == "POST" || verb == "PUT" || verb == "PATCH" ||
         verb == "DELETE") {
       out = std::move(verb);

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "api/table_request_parser.h"
+#include "crypto/crypto.h"
+#include "util/ascii.h"
 
 namespace lakegate::api {
 namespace {
@@ -114,12 +116,13 @@ std::string encode_cursor(const PageCursor& cursor) {
   const std::string check = hex(cursor_check(payload));
   payload.push_back('.');
   payload += check;
-  return base64url_encode(payload);
+  return crypto::base64url_encode(payload);
 }
 
 Result<PageCursor> decode_cursor(std::string_view text, uint64_t expected_hash) {
   std::string payload;
-  if (text.size() > 256 || !base64url_decode(text, payload)) return bad_cursor("not base64url");
+  if (text.size() > 256 || !crypto::base64url_decode(text, payload))
+    return bad_cursor("not base64url");
   std::vector<std::string_view> parts;
   std::string_view rest = payload;
   while (true) {
@@ -152,61 +155,12 @@ bool etag_matches(std::string_view header, std::string_view etag) {
   while (start <= header.size()) {
     size_t end = header.find(',', start);
     if (end == std::string_view::npos) end = header.size();
-    std::string_view item = header.substr(start, end - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    std::string_view item = util::trim_whitespace(header.substr(start, end - start));
     if (item.size() > 2 && item.substr(0, 2) == "W/") item.remove_prefix(2);
     if (item == "*" || item == etag) return true;
     start = end + 1;
   }
   return false;
-}
-
-std::string base64url_encode(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    buffer = (buffer << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(buffer >> bits) & 63]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(buffer << (6 - bits)) & 63]);
-  return out;
-}
-
-bool base64url_decode(std::string_view text, std::string& out) {
-  out.clear();
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    int value;
-    if (c >= 'A' && c <= 'Z')
-      value = c - 'A';
-    else if (c >= 'a' && c <= 'z')
-      value = c - 'a' + 26;
-    else if (c >= '0' && c <= '9')
-      value = c - '0' + 52;
-    else if (c == '-')
-      value = 62;
-    else if (c == '_')
-      value = 63;
-    else
-      return false;
-    buffer = (buffer << 6) | static_cast<uint32_t>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
-    }
-  }
-  // Leftover bits must be padding zeros, and a lone 6-bit group is invalid.
-  return bits < 6 && (buffer & ((1u << bits) - 1)) == 0;
 }
 
 }  // namespace lakegate::api

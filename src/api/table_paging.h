@@ -61,8 +61,4 @@ std::string make_etag(int64_t version, uint64_t query_hash);
 // lists and weak (W/) forms.
 bool etag_matches(std::string_view if_none_match, std::string_view etag);
 
-// base64url without padding (RFC 4648 §5), and its inverse (false if malformed).
-std::string base64url_encode(std::string_view bytes);
-bool base64url_decode(std::string_view text, std::string& out);
-
 }  // namespace lakegate::api

@@ -13,6 +13,7 @@
 #include "api/table_stream.h"
 #include "sql/history_statement.h"
 #include "sql/table_statements.h"
+#include "util/ascii.h"
 #include "util/json_text.h"
 
 namespace lakegate::api {
@@ -116,8 +117,7 @@ std::string only_value(const std::string& row) {
     } else {
       raw = value.raw_json_token();
     }
-    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n')) raw.remove_suffix(1);
-    return std::string(raw);
+    return std::string(util::trim_whitespace(raw));
   }
   return "null";
 }

@@ -30,12 +30,7 @@ Error bad_request(std::string message) {
   return Error(ErrorCode::kBadRequest, std::move(message));
 }
 
-std::string_view trim(std::string_view text) {
-  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!text.empty() && blank(text.front())) text.remove_prefix(1);
-  while (!text.empty() && blank(text.back())) text.remove_suffix(1);
-  return text;
-}
+using util::trim_whitespace;
 
 // Canonical option name of a query/body key, or "" when it is not an option.
 std::string canonical(std::string_view key) {
@@ -80,44 +75,24 @@ struct RawOption {
 };
 using RawOptions = std::map<std::string, RawOption>;
 
+// A JSON value of a record or of params: arrays and objects as their JSON
+// text, scalars through json_scalar_value (shared with _query).
 Result<sql::ClientValue> client_value(od::value value, const std::string& what) {
   sql::ClientValue out;
   od::json_type type;
   if (value.type().get(type) != simdjson::SUCCESS)
     return bad_request(what + ": invalid JSON value");
-  switch (type) {
-    case od::json_type::null:
-      return out;
-    case od::json_type::boolean: {
-      bool flag = false;
-      if (value.get_bool().get(flag) != simdjson::SUCCESS)
-        return bad_request(what + ": invalid boolean");
-      out.scalar = backend::Value::boolean(flag);
-      return out;
-    }
-    case od::json_type::number: {
-      auto number = number_value(trim(value.raw_json_token()));
-      if (!number) return bad_request(what + ": " + number.error().message);
-      out.scalar = std::move(*number);
-      return out;
-    }
-    case od::json_type::string: {
-      std::string_view text;
-      if (value.get_string().get(text) != simdjson::SUCCESS)
-        return bad_request(what + ": invalid string");
-      out.scalar = backend::Value::string(std::string(text));
-      return out;
-    }
-    case od::json_type::array:
-    case od::json_type::object: {
-      std::string_view raw;
-      if (raw_container(value, type, raw) != simdjson::SUCCESS)
-        return bad_request(what + ": invalid JSON");
-      out.json = std::string(trim(raw));
-      return out;
-    }
+  if (type == od::json_type::array || type == od::json_type::object) {
+    std::string_view raw;
+    if (raw_container(value, type, raw) != simdjson::SUCCESS)
+      return bad_request(what + ": invalid JSON");
+    out.json = std::string(trim_whitespace(raw));
+    return out;
   }
-  return bad_request(what + ": unsupported JSON value");
+  auto scalar = json_scalar_value(value, what);
+  if (!scalar) return scalar.error();
+  out.scalar = std::move(*scalar);
+  return out;
 }
 
 // The JSON text of a scalar option value (strings unquoted).
@@ -134,7 +109,7 @@ Result<std::string> scalar_text(od::value value, const std::string& what) {
   if (type == od::json_type::array || type == od::json_type::object) {
     return bad_request(what + ": expected a string, number or boolean");
   }
-  return std::string(trim(value.raw_json_token()));
+  return std::string(trim_whitespace(value.raw_json_token()));
 }
 
 Status read_params(od::value value, sql::ReadRequest& read) {
@@ -212,7 +187,7 @@ Result<ParsedRecord> read_record(od::object object, size_t index) {
       return bad_request(what + ": invalid JSON value");
     std::string raw;
     if (type != od::json_type::array && type != od::json_type::object) {
-      raw = std::string(trim(item.raw_json_token()));
+      raw = std::string(trim_whitespace(item.raw_json_token()));
     }
     auto value = client_value(item, what);
     if (!value) return value.error();
@@ -273,7 +248,7 @@ Status read_body_option(std::string_view key, od::value value, RawOptions& raw,
 
 Status read_body(const http::Request& request, RawOptions& raw, TableOptions& options,
                  bool params_from_query) {
-  if (trim(request.body).empty()) return {};
+  if (trim_whitespace(request.body).empty()) return {};
   od::parser parser;
   simdjson::padded_string padded(request.body);
   od::document document;
@@ -348,7 +323,7 @@ Status read_body(const http::Request& request, RawOptions& raw, TableOptions& op
 }
 
 Result<int64_t> parse_integer(std::string_view name, std::string_view text) {
-  text = trim(text);
+  text = trim_whitespace(text);
   int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
@@ -377,7 +352,7 @@ std::vector<std::string> split_list(std::string_view text) {
   while (start <= text.size()) {
     size_t end = text.find(',', start);
     if (end == std::string_view::npos) end = text.size();
-    auto item = trim(text.substr(start, end - start));
+    auto item = trim_whitespace(text.substr(start, end - start));
     if (!item.empty()) out.emplace_back(item);
     start = end + 1;
   }
@@ -385,7 +360,7 @@ std::vector<std::string> split_list(std::string_view text) {
 }
 
 Result<bool> parse_flag(std::string_view name, std::string_view text) {
-  const std::string value = util::ascii_lower(trim(text));
+  const std::string value = util::ascii_lower(trim_whitespace(text));
   if (value.empty() || value == "true" || value == "1" || value == "yes" || value == "on")
     return true;
   if (value == "false" || value == "0" || value == "no" || value == "off") return false;
@@ -534,8 +509,8 @@ Result<TableOptions> parse_table_options(const http::Request& request) {
         return bad_request("Invalid value for as_of_version: must not be negative.");
       options.read.time_travel.version = *version;
     } else if (name == "as_of_timestamp") {
-      if (trim(text).empty()) return bad_request("as_of_timestamp: empty timestamp");
-      options.read.time_travel.timestamp = std::string(trim(text));
+      if (trim_whitespace(text).empty()) return bad_request("as_of_timestamp: empty timestamp");
+      options.read.time_travel.timestamp = std::string(trim_whitespace(text));
     } else if (name == "file") {
       options.file = text;
     } else if (name == "cursor") {

@@ -2,35 +2,20 @@
 // (table_read.cc) or write (table_write.cc). The whole path of a request:
 //   parse_table_options → resolve_table_name → MetadataCache::describe →
 //   read_table | write_table → sql::build_* → Backend::execute → writer.
-#include <algorithm>
-
 #include "api/resources.h"
 #include "api/table_exec.h"
 #include "api/table_handlers.h"
 #include "http/error_envelope.h"
+#include "sql/spark_types.h"
+#include "util/ascii.h"
 #include "util/json_text.h"
 
 namespace lakegate::api {
 namespace {
 
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-bool is_numeric_type(std::string_view type) {
-  static constexpr std::string_view kNumeric[] = {"tinyint", "smallint", "int",    "integer",
-                                                  "bigint",  "byte",     "short",  "long",
-                                                  "float",   "double",   "decimal"};
-  for (auto prefix : kNumeric) {
-    if (type.substr(0, prefix.size()) == prefix &&
-        (type.size() == prefix.size() || type[prefix.size()] == '(')) {
-      return true;
-    }
-  }
-  return false;
+bool is_numeric_type(std::string_view spark_type) {
+  const sql::TypeCategory category = sql::categorize(spark_type);
+  return category == sql::TypeCategory::kIntegral || category == sql::TypeCategory::kFractional;
 }
 
 bool is_plain_number(std::string_view text) {
@@ -60,7 +45,7 @@ std::vector<std::string> id_fields_of(const catalog::TableSchema& schema,
     if (!fields.empty()) return fields;
   }
   for (const auto& column : schema.columns) {
-    if (equals_ignore_case(column.name, "id")) return {column.name};
+    if (util::equals_ignore_case(column.name, "id")) return {column.name};
   }
   return {};
 }

@@ -24,6 +24,7 @@
 #include "api/table_exec.h"
 #include "api/table_handlers.h"
 #include "sql/table_statements.h"
+#include "util/ascii.h"
 #include "util/json_text.h"
 
 namespace lakegate::api {
@@ -31,13 +32,6 @@ namespace {
 
 Error bad_request(std::string message) {
   return Error(ErrorCode::kBadRequest, std::move(message));
-}
-
-bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 // The text of a scalar client value (ids taken from records).
@@ -60,7 +54,7 @@ std::optional<std::string> value_text(const sql::ClientValue& value) {
 
 const sql::ClientValue* field_of(const sql::Record& record, std::string_view name) {
   for (const auto& [key, value] : record) {
-    if (same_name(key, name)) return &value;
+    if (util::equals_ignore_case(key, name)) return &value;
   }
   return nullptr;
 }
@@ -218,8 +212,9 @@ http::Response patch_records(Service& service, const TableTarget& target,
     }
     if (!error && id_fields.size() > 1) error = bad_request("PATCH of records needs one id_field.");
     for (const auto& entry : record.values) {
-      if (std::none_of(id_fields.begin(), id_fields.end(),
-                       [&](const std::string& f) { return same_name(f, entry.first); })) {
+      if (std::none_of(id_fields.begin(), id_fields.end(), [&](const std::string& f) {
+            return util::equals_ignore_case(f, entry.first);
+          })) {
         update.values.push_back(entry);
       }
     }
@@ -275,7 +270,7 @@ http::Response write_by_id(const http::Request& request, Service& service,
     }
     sql::Record values;
     for (const auto& entry : options.records.front().values) {
-      if (!same_name(entry.first, id_fields.front())) values.push_back(entry);
+      if (!util::equals_ignore_case(entry.first, id_fields.front())) values.push_back(entry);
     }
     if (request.method == "PATCH") {
       if (values.empty()) return error_response(bad_request("No fields to update in request."));
@@ -380,8 +375,9 @@ http::Response write_table(const http::Request& request, Service& service,
       return error_response(bad_request("No record detected in request."));
     sql::UpdateRequest update;
     for (const auto& entry : options.records.front().values) {
-      if (std::none_of(id_fields.begin(), id_fields.end(),
-                       [&](const std::string& f) { return same_name(f, entry.first); })) {
+      if (std::none_of(id_fields.begin(), id_fields.end(), [&](const std::string& f) {
+            return util::equals_ignore_case(f, entry.first);
+          })) {
         update.values.push_back(entry);
       }
     }

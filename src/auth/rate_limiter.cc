@@ -7,9 +7,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cmath>
 #include <string_view>
+
+#include "util/ascii.h"
 
 namespace lakegate::auth {
 namespace {
@@ -55,24 +56,12 @@ const LimitType* find_type(std::string_view name) {
   return nullptr;
 }
 
-std::string to_upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string to_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Endpoints compare without surrounding slashes and case-insensitively (Spark
 // identifiers are case-insensitive).
 std::string normalize_endpoint(std::string_view endpoint) {
   while (!endpoint.empty() && endpoint.front() == '/') endpoint.remove_prefix(1);
   while (!endpoint.empty() && endpoint.back() == '/') endpoint.remove_suffix(1);
-  return to_lower(endpoint);
+  return util::ascii_lower(endpoint);
 }
 
 // "" and "*" match any component; "p*" matches components starting with p;
@@ -95,7 +84,7 @@ bool applies(const store::LimitRecord& limit, const LimitType& type, const Limit
     return false;
   }
   if (type.endpoint && !endpoint_matches(limit.endpoint, request.endpoint)) return false;
-  if (!limit.verb.empty() && to_upper(limit.verb) != to_upper(request.verb)) return false;
+  if (!limit.verb.empty() && !util::equals_ignore_case(limit.verb, request.verb)) return false;
   return true;
 }
 
@@ -113,7 +102,7 @@ std::string bucket_key(const store::LimitRecord& limit, const LimitType& type,
   if (type.role) add(key, ".role:", std::to_string(*limit.role_id));
   if (type.service) add(key, ".service:", std::to_string(*limit.service_id));
   if (type.endpoint) add(key, ".endpoint:", limit.endpoint);
-  if (!limit.verb.empty()) add(key, ".verb:", to_upper(limit.verb));
+  if (!limit.verb.empty()) add(key, ".verb:", util::ascii_upper(limit.verb));
   add(key, ".", period_name(limit.period));
   return key;
 }
@@ -136,7 +125,7 @@ bool same_scope(const store::LimitRecord& a, const store::LimitRecord& b) {
 bool overrides_each_user(const Candidate& user_limit, const Candidate& each_user_limit) {
   return user_limit.type->name == each_user_limit.type->user_counterpart &&
          same_scope(*user_limit.limit, *each_user_limit.limit) &&
-         to_upper(user_limit.limit->verb) == to_upper(each_user_limit.limit->verb);
+         util::equals_ignore_case(user_limit.limit->verb, each_user_limit.limit->verb);
 }
 
 // A verb-specific limit overrides the all-verbs limit of the same type, target

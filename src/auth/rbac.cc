@@ -1,20 +1,15 @@
 #include "auth/rbac.h"
 
 #include <array>
-#include <cctype>
 #include <utility>
+
+#include "util/ascii.h"
 
 namespace lakegate::auth {
 namespace {
 
 // How specific a role component is; lower levels win (rbac.h's order 1-3).
 enum class Level { kExact = 0, kWildcard = 1, kService = 2 };
-
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The comparable form of a component or pattern: text in parentheses
 // removed (df-core drops `(…)`, e.g. "_proc/p(1,2)"), surrounding spaces and
@@ -34,7 +29,7 @@ std::string normalize(std::string_view text) {
   std::string_view view = kept;
   while (!view.empty() && (view.front() == ' ' || view.front() == '/')) view.remove_prefix(1);
   while (!view.empty() && (view.back() == ' ' || view.back() == '/')) view.remove_suffix(1);
-  return lower_ascii(view);
+  return util::ascii_lower(view);
 }
 
 std::vector<std::string_view> split(std::string_view text, char separator) {
@@ -129,7 +124,7 @@ int verb_bit(std::string_view verb) {
       {"options", store::kOptions},
       {"head", store::kHead},
   }};
-  std::string lowered = lower_ascii(verb);
+  std::string lowered = util::ascii_lower(verb);
   for (const auto& [name, bit] : kVerbs) {
     if (lowered == name) return bit;
   }
@@ -176,7 +171,7 @@ bool component_matches(std::string_view pattern, std::string_view component) {
 std::string denied_message(std::string_view verb, std::string_view component,
                            std::string_view service) {
   std::string out(verb);
-  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  if (!out.empty()) out[0] = util::ascii_upper_char(out[0]);
   out += " access to ";
   if (!component.empty()) {
     out += "component '";

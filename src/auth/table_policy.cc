@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "sql/filter_parser.h"
+#include "util/ascii.h"
 
 namespace lakegate::auth {
 namespace {
@@ -24,34 +25,20 @@ constexpr std::array<std::string_view, 22> kKeywords = {
     "AND",  "OR",   "NOT", "IS", "IN", "NULL", "LIKE",     "BETWEEN", "NOR", "XOR",  "STARTS",
     "ENDS", "WITH", "EQ",  "NE", "GT", "GTE",  "CONTAINS", "LT",      "LTE", "TRUE", "FALSE"};
 
-std::string upper_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using util::trim_whitespace;
 
 // Upper-cased with runs of white space collapsed: " not  in " → "NOT IN".
 std::string canonical_operator(std::string_view op) {
   std::string out;
   bool pending_space = false;
-  for (char c : trim(op)) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
+  for (char c : trim_whitespace(op)) {
+    if (util::is_ascii_space(c)) {
       pending_space = true;
       continue;
     }
     if (pending_space) out.push_back(' ');
     pending_space = false;
-    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    out.push_back(util::ascii_upper_char(c));
   }
   return out;
 }
@@ -121,9 +108,9 @@ std::string value_text(std::string_view value) {
 
 // "(v1, v2)" from "v1,v2" or "(v1,v2)"; items trimmed, each quoted or a lookup.
 Result<std::string> list_text(std::string_view value) {
-  std::string_view items = trim(value);
+  std::string_view items = trim_whitespace(value);
   if (items.size() >= 2 && items.front() == '(' && items.back() == ')') {
-    items = trim(items.substr(1, items.size() - 2));
+    items = trim_whitespace(items.substr(1, items.size() - 2));
   }
   if (items.empty()) {
     return Error(ErrorCode::kBadRequest, "IN needs a comma-separated list of values");
@@ -132,7 +119,7 @@ Result<std::string> list_text(std::string_view value) {
   size_t start = 0;
   while (true) {
     size_t comma = items.find(',', start);
-    std::string_view item = trim(items.substr(start, comma - start));
+    std::string_view item = trim_whitespace(items.substr(start, comma - start));
     if (start > 0) out += ", ";
     out += value_text(item);
     if (comma == std::string_view::npos) break;
@@ -151,7 +138,7 @@ Result<std::string> filter_text(const store::RoleServiceAccess& row) {
   }
   std::string out;
   for (const store::RoleFilter& filter : row.filters) {
-    std::string_view name = trim(filter.name);
+    std::string_view name = trim_whitespace(filter.name);
     if (!is_plain_name(name)) {
       return Error(ErrorCode::kBadRequest, "field name '" + filter.name +
                                                "' is not a plain column name "
@@ -164,7 +151,7 @@ Result<std::string> filter_text(const store::RoleServiceAccess& row) {
     }
     std::string condition = "(";
     bool keyword =
-        std::find(kKeywords.begin(), kKeywords.end(), upper_ascii(name)) != kKeywords.end();
+        std::find(kKeywords.begin(), kKeywords.end(), util::ascii_upper(name)) != kKeywords.end();
     condition += keyword ? "`" + std::string(name) + "`" : std::string(name);
     condition += " ";
     condition += grammar;
@@ -183,9 +170,7 @@ Result<std::string> filter_text(const store::RoleServiceAccess& row) {
 }
 
 std::string lower_name(std::string_view name) {
-  std::string out(trim(name));
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return util::ascii_lower(trim_whitespace(name));
 }
 
 std::set<std::string> name_set(const std::vector<std::string>& names) {

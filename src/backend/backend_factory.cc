@@ -1,21 +1,13 @@
 #include "backend/backend_factory.h"
 
-#include <algorithm>
-#include <cctype>
 #include <string_view>
 
 #include "backend/hive_thrift/hive_thrift_backend.h"
 #include "backend/spark_connect/spark_connect_backend.h"
+#include "util/ascii.h"
 
 namespace lakegate::backend {
 namespace {
-
-std::string to_lower(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
-}
 
 // The URL's path, without query or fragment; empty if none.
 std::string_view url_path(std::string_view url) {
@@ -35,7 +27,7 @@ Result<std::string> select_protocol(const config::ServiceConfig& config, std::st
     if (reason != nullptr) *reason = std::move(text);
   };
   if (!config.protocol.empty()) {
-    std::string protocol = to_lower(config.protocol);
+    std::string protocol = util::ascii_lower(config.protocol);
     if (protocol != kProtocolSparkConnect && protocol != kProtocolSqlWarehouse &&
         protocol != kProtocolThrift) {
       return Error(ErrorCode::kBadConfig, "protocol '" + config.protocol +
@@ -53,7 +45,7 @@ Result<std::string> select_protocol(const config::ServiceConfig& config, std::st
     explain("cluster_id is set, so the service is a Databricks cluster reached over Spark Connect");
     return std::string(kProtocolSparkConnect);
   }
-  std::string url = to_lower(config.workspace_url);
+  std::string url = util::ascii_lower(config.workspace_url);
   if (url.starts_with("sc://")) {
     explain("workspace_url is an sc:// connection string, so the protocol is Spark Connect");
     return std::string(kProtocolSparkConnect);

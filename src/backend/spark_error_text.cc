@@ -3,17 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/ascii.h"
+
 namespace lakegate::backend {
 
-std::string_view trim_whitespace(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using util::trim_whitespace;
 
 std::string error_class_in_message(std::string_view message) {
   message = trim_whitespace(message);
@@ -31,6 +25,18 @@ std::string error_class_in_message(std::string_view message) {
     return std::isupper(c) || std::isdigit(c) || c == '_' || c == '.';
   });
   return valid ? std::string(name) : std::string();
+}
+
+bool is_missing_relation(std::string_view error_class, std::string_view sql_state) {
+  const std::string_view main_class = error_class.substr(0, error_class.find('.'));
+  if (main_class.ends_with("_NOT_FOUND")) {
+    for (std::string_view noun :
+         {"TABLE", "VIEW", "SCHEMA", "DATABASE", "NAMESPACE", "CATALOG", "PATH"}) {
+      if (main_class.find(noun) != std::string_view::npos) return true;
+    }
+    return false;
+  }
+  return main_class.empty() && sql_state == "42P01";
 }
 
 }  // namespace lakegate::backend

@@ -8,12 +8,16 @@
 
 namespace lakegate::backend {
 
-// `text` without leading and trailing whitespace.
-std::string_view trim_whitespace(std::string_view text);
-
 // The error class named at the start of `message` ("[TABLE_OR_VIEW_NOT_FOUND] …"
 // → "TABLE_OR_VIEW_NOT_FOUND"), skipping "pkg.Exception: " prefixes; empty
 // when there is none.
 std::string error_class_in_message(std::string_view message);
+
+// True if the error names a relation a REST path refers to that does not
+// exist (→ 404): a main class ending in _NOT_FOUND that names a table, view,
+// schema, database, namespace, catalog or path (TABLE_OR_VIEW_NOT_FOUND,
+// SCHEMA_NOT_FOUND, DELTA_TABLE_NOT_FOUND.SUB, …), or no class and SQLSTATE
+// 42P01. Column, routine and handle errors are not.
+bool is_missing_relation(std::string_view error_class, std::string_view sql_state);
 
 }  // namespace lakegate::backend

@@ -1,9 +1,9 @@
 #include "catalog/describe_parser.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <set>
+
+#include "util/ascii.h"
 
 namespace lakegate::catalog {
 namespace {
@@ -13,17 +13,8 @@ std::string_view cell(const TextRow& row, size_t column) {
   return *row[column];
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using util::equals_ignore_case;
+using util::trim_whitespace;
 
 enum class Section { kColumns, kPartitions, kPartitioning, kDetails, kOther };
 
@@ -37,10 +28,10 @@ Section section_of(std::string_view header) {
 void apply_detail(TableSchema& table, std::string_view key, std::string_view value) {
   table.details.emplace_back(std::string(key), std::string(value));
   if (key == "Type") {
-    table.is_view = iequals(value, "VIEW");
+    table.is_view = equals_ignore_case(value, "VIEW");
   } else if (key == "Provider") {
     table.provider = std::string(value);
-    table.is_delta = iequals(value, "delta");
+    table.is_delta = equals_ignore_case(value, "delta");
   } else if (key == "Comment") {
     table.comment = std::string(value);
   } else if (key == "Table Properties") {
@@ -103,7 +94,7 @@ Result<TableSchema> parse_describe_extended(const std::vector<TextRow>& rows) {
 
 std::map<std::string, std::string> parse_property_list(std::string_view text) {
   std::map<std::string, std::string> properties;
-  text = trim(text);
+  text = trim_whitespace(text);
   if (text.size() < 2 || text.front() != '[' || text.back() != ']') return properties;
   text = text.substr(1, text.size() - 2);
   // Split on ',' but glue a segment without '=' to the previous value.
@@ -116,7 +107,7 @@ std::map<std::string, std::string> parse_property_list(std::string_view text) {
     if (segment.find('=') == std::string_view::npos && !entries.empty()) {
       entries.back().append(",").append(segment);
     } else {
-      entries.emplace_back(trim(segment));
+      entries.emplace_back(trim_whitespace(segment));
     }
     start = end + 1;
   }
@@ -160,7 +151,7 @@ std::string information_value(std::string_view information, std::string_view key
     if (end == std::string_view::npos) end = information.size();
     std::string_view line = information.substr(start, end - start);
     if (line.size() > key.size() + 1 && line.starts_with(key) && line[key.size()] == ':') {
-      return std::string(trim(line.substr(key.size() + 1)));
+      return std::string(trim_whitespace(line.substr(key.size() + 1)));
     }
     start = end + 1;
   }
@@ -178,8 +169,8 @@ std::vector<TableEntry> parse_table_listing(const std::vector<TextRow>& rows, in
     entry.type = "table";
     if (information_column >= 0) {
       const std::string_view information = cell(row, information_column);
-      if (iequals(information_value(information, "Type"), "VIEW")) entry.type = "view";
-      entry.is_delta = iequals(information_value(information, "Provider"), "delta");
+      if (equals_ignore_case(information_value(information, "Type"), "VIEW")) entry.type = "view";
+      entry.is_delta = equals_ignore_case(information_value(information, "Provider"), "delta");
     }
     tables.push_back(std::move(entry));
   }

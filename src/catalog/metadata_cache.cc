@@ -4,8 +4,6 @@
 // was already running when DDL finished from storing what it read before.
 #include "catalog/metadata_cache.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -15,6 +13,7 @@
 #include "catalog/metadata_sql.h"
 #include "catalog/name_resolution.h"
 #include "catalog/text_rows_sink.h"
+#include "util/ascii.h"
 
 namespace lakegate::catalog {
 namespace {
@@ -74,8 +73,7 @@ bool is_missing_schema(const Error& error) {
 
 bool contains_ignoring_case(const std::vector<std::string>& names, std::string_view name) {
   return std::any_of(names.begin(), names.end(), [name](const std::string& candidate) {
-    return candidate.size() == name.size() &&
-           strncasecmp(candidate.data(), name.data(), name.size()) == 0;
+    return util::equals_ignore_case(candidate, name);
   });
 }
 

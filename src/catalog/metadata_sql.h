@@ -10,9 +10,6 @@
 
 namespace lakegate::catalog::metadata_sql {
 
-// `c`.`s`.`t`
-std::string qualified(const TableName& name);
-
 inline std::string show_catalogs() {
   return "SHOW CATALOGS";
 }

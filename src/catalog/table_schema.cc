@@ -1,15 +1,23 @@
 #include "catalog/table_schema.h"
 
-#include <strings.h>
+#include "util/ascii.h"
+#include "util/sql_identifier.h"
 
 namespace lakegate::catalog {
 
+std::string quote_table_name(const TableName& name) {
+  std::string out;
+  util::append_quoted_identifier(out, name.catalog);
+  out.push_back('.');
+  util::append_quoted_identifier(out, name.schema);
+  out.push_back('.');
+  util::append_quoted_identifier(out, name.table);
+  return out;
+}
+
 const Column* TableSchema::find(std::string_view column_name) const {
   for (const auto& column : columns) {
-    if (column.name.size() == column_name.size() &&
-        strncasecmp(column.name.data(), column_name.data(), column_name.size()) == 0) {
-      return &column;
-    }
+    if (util::equals_ignore_case(column.name, column_name)) return &column;
   }
   return nullptr;
 }
@@ -21,9 +29,7 @@ std::vector<std::string> TableSchema::default_id_fields() const {
     std::string_view list = property->second;
     while (!list.empty()) {
       size_t comma = list.find(',');
-      std::string_view part = list.substr(0, comma);
-      while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-      while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+      const std::string_view part = util::trim_whitespace(list.substr(0, comma));
       const Column* column = find(part);
       if (column == nullptr) {
         fields.clear();

@@ -19,13 +19,17 @@ struct TableName {
   std::string schema;   // e.g. "nyctaxi"
   std::string table;    // e.g. "trips"
 
-  // "catalog.schema.table" for messages (not for SQL: use sql::quote_table_name).
+  // "catalog.schema.table" for messages (not for SQL: use quote_table_name).
   std::string display() const { return catalog + "." + schema + "." + table; }
   bool operator==(const TableName&) const = default;
   bool operator<(const TableName& o) const {
     return std::tie(catalog, schema, table) < std::tie(o.catalog, o.schema, o.table);
   }
 };
+
+// `catalog`.`schema`.`table` for SQL, each part through
+// util::quote_sql_identifier.
+std::string quote_table_name(const TableName& name);
 
 struct Column {
   std::string name;        // exact case as Spark reports it

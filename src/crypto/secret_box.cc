@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "crypto/crypto.h"
+#include "util/ascii.h"
 
 namespace lakegate::crypto {
 namespace {
@@ -40,16 +41,9 @@ const unsigned char* bytes_of(std::string_view text) {
   std::abort();
 }
 
-std::string_view trim_whitespace(std::string_view text) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
 // 64 hex characters or unpadded base64url of 32 bytes; false otherwise.
 bool parse_key_text(std::string_view text, std::string& key) {
-  text = trim_whitespace(text);
+  text = util::trim_whitespace(text);
   if (text.size() == kKeyBytes * 2 && hex_decode(text, key)) return true;
   if (base64url_decode(text, key) && key.size() == kKeyBytes) return true;
   key.clear();

@@ -1,6 +1,6 @@
 // Binds a parsed filter (sql/filter_ast.h) to a table: every column is
 // resolved case-insensitively against the TableSchema and emitted only as the
-// schema's spelling through quote_identifier; every value (literal,
+// schema's spelling through util::quote_sql_identifier; every value (literal,
 // `:placeholder` from the request's params, `{lookup}` from lookup values)
 // becomes a bound `?` parameter; operators come from a closed set. The output
 // is fully parenthesised. Errors are kBadRequest: unknown column

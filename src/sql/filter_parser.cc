@@ -1,19 +1,16 @@
 #include "sql/filter_parser.h"
 
-#include <strings.h>
-
 #include <charconv>
 #include <cmath>
 #include <utility>
 
 #include "sql/filter_lexer.h"
+#include "util/ascii.h"
 
 namespace lakegate::sql::filter {
 namespace {
 
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
+using util::equals_ignore_case;
 
 bool is_keyword(const Token& token, std::string_view keyword) {
   return token.kind == Token::Kind::kWord && equals_ignore_case(token.text, keyword);

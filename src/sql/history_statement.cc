@@ -9,7 +9,7 @@ Result<backend::Statement> build_history(const catalog::TableName& table, int64_
     return Error(ErrorCode::kInternal, "history of an unresolved table name");
   }
   backend::Statement statement;
-  statement.sql = "DESCRIBE HISTORY " + quote_table_name(table);
+  statement.sql = "DESCRIBE HISTORY " + catalog::quote_table_name(table);
   if (limit > 0) statement.sql += " LIMIT " + std::to_string(limit);
   return statement;
 }

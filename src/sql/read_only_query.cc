@@ -119,19 +119,10 @@ void for_each_line(std::string_view text, Visit visit) {
   }
 }
 
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 Status check_parsed(std::string_view parsed) {
   std::vector<std::string_view> lines;
-  for_each_line(trimmed(parsed), [&](std::string_view line) { lines.push_back(line); });
+  for_each_line(util::trim_whitespace(parsed),
+                [&](std::string_view line) { lines.push_back(line); });
   // Our wrapper must be what Spark parsed: SELECT * over the subquery q,
   // under the node that binds parameters when there are any (whose printed
   // values may span lines).
@@ -334,7 +325,7 @@ Status check_read_only_plan(const ExplainedPlan& plan,
 }
 
 std::string strip_spark_internals(std::string_view message) {
-  message = trimmed(message);
+  message = util::trim_whitespace(message);
   // "org.apache.spark.sql.AnalysisException: [CLASS] …" → "[CLASS] …"
   if (const size_t prefix = message.find("Exception: ");
       prefix != std::string_view::npos && prefix < message.find('[')) {
@@ -345,7 +336,7 @@ std::string strip_spark_internals(std::string_view message) {
       message = message.substr(0, cut);
     }
   }
-  message = trimmed(message);
+  message = util::trim_whitespace(message);
   if (message.ends_with(";")) message.remove_suffix(1);
   return std::string(message);
 }

@@ -1,10 +1,9 @@
 // build_select and build_count (sql/table_statements.h).
-#include <strings.h>
-
 #include <limits>
 
 #include "sql/statement_parts.h"
 #include "sql/table_statements.h"
+#include "util/ascii.h"
 
 namespace lakegate::sql {
 namespace {
@@ -13,16 +12,8 @@ Error bad_request(std::string message) {
   return Error(ErrorCode::kBadRequest, std::move(message));
 }
 
-std::string_view trim(std::string_view text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return {};
-  size_t end = text.find_last_not_of(" \t\r\n");
-  return text.substr(begin, end - begin + 1);
-}
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
+using util::equals_ignore_case;
+using util::trim_whitespace;
 
 enum class Aggregate { kNone, kSum, kCount, kAvg, kMin, kMax };
 
@@ -56,15 +47,15 @@ const AggregateName& aggregate_name(Aggregate aggregate) {
 // "SUM(col)" → aggregate + column; a plain name → column.
 Result<SelectItem> resolve_select_item(const catalog::TableSchema& table, std::string_view field,
                                        bool grouping) {
-  std::string_view text = trim(field);
+  std::string_view text = trim_whitespace(field);
   size_t open = text.find('(');
   if (open == std::string_view::npos || text.back() != ')' || text.front() == '`') {
     auto column = resolve_field(table, text);
     if (!column) return column.error();
     return SelectItem{Aggregate::kNone, *column, ""};
   }
-  std::string_view function = trim(text.substr(0, open));
-  std::string_view argument = trim(text.substr(open + 1, text.size() - open - 2));
+  std::string_view function = trim_whitespace(text.substr(0, open));
+  std::string_view argument = trim_whitespace(text.substr(open + 1, text.size() - open - 2));
   Error invalid = bad_request("Invalid field requested: " + std::string(text));
   if (!grouping) {
     return invalid.with("reason", "aggregates are allowed only with group");
@@ -96,16 +87,17 @@ void append_item(SqlFragment& out, const SelectItem& item) {
 }
 
 bool wants_all_columns(const std::vector<std::string>& fields) {
-  return fields.empty() || (fields.size() == 1 && trim(fields.front()) == "*");
+  return fields.empty() || (fields.size() == 1 && trim_whitespace(fields.front()) == "*");
 }
 
 Result<std::vector<const catalog::Column*>> resolve_group(const catalog::TableSchema& table,
                                                           const std::vector<std::string>& group) {
   std::vector<const catalog::Column*> columns;
   for (const auto& name : group) {
-    const catalog::Column* column = table.find(trim(name));
+    const catalog::Column* column = table.find(trim_whitespace(name));
     if (column == nullptr) {
-      return bad_request("Invalid field '" + std::string(trim(name)) + "' in group by clause.");
+      return bad_request("Invalid field '" + std::string(trim_whitespace(name)) +
+                         "' in group by clause.");
     }
     columns.push_back(column);
   }
@@ -126,13 +118,13 @@ Result<SqlFragment> select_list(const catalog::TableSchema& table, const ReadReq
     }
   } else {
     for (const auto& field : request.fields) {
-      if (trim(field).empty()) continue;
+      if (trim_whitespace(field).empty()) continue;
       auto item = resolve_select_item(table, field, grouping);
       if (!item) return item.error();
       bool grouped_column = false;
       for (const auto* column : group) grouped_column |= column == item->column;
       if (grouping && item->aggregate == Aggregate::kNone && !grouped_column) {
-        return bad_request("Invalid field requested: " + std::string(trim(field)))
+        return bad_request("Invalid field requested: " + std::string(trim_whitespace(field)))
             .with("reason", "with group, fields must be grouped columns or aggregates");
       }
       items.push_back(std::move(*item));
@@ -157,7 +149,7 @@ Status append_order(SqlFragment& out, const catalog::TableSchema& table,
     out.add(index == 0 ? FixedSql(" ORDER BY ") : ", ");
     const SelectItem* aggregate = nullptr;
     for (const auto& item : items) {
-      if (!item.alias.empty() && equals_ignore_case(item.alias, trim(term.column)))
+      if (!item.alias.empty() && equals_ignore_case(item.alias, trim_whitespace(term.column)))
         aggregate = &item;
     }
     if (aggregate != nullptr && aggregate->column == nullptr) {
@@ -165,7 +157,7 @@ Status append_order(SqlFragment& out, const catalog::TableSchema& table,
     } else if (aggregate != nullptr) {
       out.add_alias(aggregate_name(aggregate->aggregate).prefix, *aggregate->column);
     } else {
-      const catalog::Column* column = table.find(trim(term.column));
+      const catalog::Column* column = table.find(trim_whitespace(term.column));
       if (column == nullptr) {
         return bad_request("Invalid field '" + term.column + "' in order by clause.");
       }

@@ -1,16 +1,11 @@
 #include "sql/spark_types.h"
 
-#include <strings.h>
-
 #include <charconv>
+
+#include "util/ascii.h"
 
 namespace lakegate::sql {
 namespace {
-
-bool starts_with_ignore_case(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         strncasecmp(text.data(), prefix.data(), prefix.size()) == 0;
-}
 
 // The type's leading name: "decimal" of "decimal(10,2)", "array" of "array<int>".
 std::string_view base_name(std::string_view spark_type) {
@@ -23,7 +18,7 @@ std::string_view base_name(std::string_view spark_type) {
 }
 
 bool is(std::string_view name, std::string_view expected) {
-  return name.size() == expected.size() && starts_with_ignore_case(name, expected);
+  return util::equals_ignore_case(name, expected);
 }
 
 }  // namespace

@@ -1,21 +1,8 @@
 #include "sql/sql_fragment.h"
 
+#include "util/sql_identifier.h"
+
 namespace lakegate::sql {
-
-std::string quote_identifier(std::string_view name) {
-  std::string out = "`";
-  for (char c : name) {
-    if (c == '`') out.push_back('`');
-    out.push_back(c);
-  }
-  out.push_back('`');
-  return out;
-}
-
-std::string quote_table_name(const catalog::TableName& name) {
-  return quote_identifier(name.catalog) + "." + quote_identifier(name.schema) + "." +
-         quote_identifier(name.table);
-}
 
 SqlFragment& SqlFragment::add(FixedSql fixed) {
   text_ += fixed.text();
@@ -29,17 +16,17 @@ SqlFragment& SqlFragment::add(const SqlFragment& other) {
 }
 
 SqlFragment& SqlFragment::add_column(const catalog::Column& column) {
-  text_ += quote_identifier(column.name);
+  util::append_quoted_identifier(text_, column.name);
   return *this;
 }
 
 SqlFragment& SqlFragment::add_alias(FixedSql prefix, const catalog::Column& column) {
-  text_ += quote_identifier(std::string(prefix.text()) + column.name);
+  util::append_quoted_identifier(text_, std::string(prefix.text()) + column.name);
   return *this;
 }
 
 SqlFragment& SqlFragment::add_table(const catalog::TableName& name) {
-  text_ += quote_table_name(name);
+  text_ += catalog::quote_table_name(name);
   return *this;
 }
 

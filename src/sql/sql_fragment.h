@@ -1,8 +1,9 @@
 // SqlFragment: SQL text plus the values bound to its `?` markers, built only
 // from (1) fixed text written in lakegate's own source (FixedSql, enforced at
 // compile time by a consteval constructor), (2) identifiers of checked schema
-// columns and table names, back-quoted by quote_identifier, (3) int64 numbers,
-// (4) Spark type names that pass a strict character whitelist, and (5) bound
+// columns and table names, back-quoted by util::quote_sql_identifier (pinned
+// against the real Spark by sql_spark_check), (3) int64 numbers, (4) Spark
+// type names that pass a strict character whitelist, and (5) bound
 // parameters. No function here accepts client text as SQL, which is what makes
 // injection impossible by construction. Value type; not thread-safe.
 #pragma once
@@ -17,12 +18,6 @@
 #include "util/result.h"
 
 namespace lakegate::sql {
-
-// `name` back-quoted for Spark: `a``b` (embedded backticks doubled; pinned
-// against the real Spark by sql_spark_check).
-std::string quote_identifier(std::string_view name);
-// `catalog`.`schema`.`table`
-std::string quote_table_name(const catalog::TableName& name);
 
 // Text that is a compile-time constant in lakegate's source. The consteval
 // constructor refuses anything computed at run time.

@@ -1,14 +1,9 @@
 #include "sql/statement_parts.h"
 
+#include "util/ascii.h"
+
 namespace lakegate::sql {
 namespace {
-
-std::string_view trim(std::string_view text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return {};
-  size_t end = text.find_last_not_of(" \t\r\n");
-  return text.substr(begin, end - begin + 1);
-}
 
 Error bad_request(std::string message) {
   return Error(ErrorCode::kBadRequest, std::move(message));
@@ -18,7 +13,7 @@ Error bad_request(std::string message) {
 
 Result<const catalog::Column*> resolve_field(const catalog::TableSchema& table,
                                              std::string_view name) {
-  std::string_view trimmed = trim(name);
+  std::string_view trimmed = util::trim_whitespace(name);
   std::string unquoted(trimmed);
   if (trimmed.size() >= 2 && trimmed.front() == '`' && trimmed.back() == '`') {
     unquoted.clear();
@@ -69,8 +64,8 @@ Result<WhereClause> build_where(const catalog::TableSchema& table, const WhereIn
   }
 
   if (policy.expression != nullptr) {
-    auto bound = bind_filter(*policy.expression, policy.schema ? *policy.schema : table, kNoParams,
-                             lookups);
+    auto bound =
+        bind_filter(*policy.expression, policy.schema ? *policy.schema : table, kNoParams, lookups);
     if (!bound) return bound.error();
     parts.push_back(std::move(*bound));
   }

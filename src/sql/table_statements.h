@@ -1,9 +1,9 @@
 // Builds the SQL Statement of each _table operation from a request and the
 // table's schema. This is where injection is made impossible by
 // construction: identifiers come only from the TableSchema (checked, then
-// back-quoted by quote_identifier), operators only from a closed set, and
-// every client value becomes a bound `?` parameter (sql/sql_fragment.h is
-// the only way text enters a statement). Errors are kBadRequest naming what
+// back-quoted by util::quote_sql_identifier), operators only from a closed
+// set, and every client value becomes a bound `?` parameter
+// (sql/sql_fragment.h is the only way text enters a statement). Errors are kBadRequest naming what
 // was wrong ("Invalid field requested: x", filter position, ...).
 //
 // `policy` (optional, default none) is a server-side row filter ANDed into

@@ -1,11 +1,10 @@
 // Store: users and their per-app roles. Emails are stored lower-cased, so the
 // unique index and lookups are case-insensitive; the Databricks token is
 // sealed in databricks_token_sealed.
-#include <algorithm>
-
 #include "store/store.h"
 #include "store/store_internal.h"
 #include "store/store_json.h"
+#include "util/ascii.h"
 
 namespace lakegate::store {
 namespace {
@@ -14,13 +13,6 @@ constexpr char kColumns[] =
     "id, email, name, first_name, last_name, password_hash, is_active, is_sys_admin, "
     "lookups_json, databricks_token_sealed, default_role_id, last_login_date, created_date, "
     "last_modified_date";
-
-std::string lower_email(std::string email) {
-  std::transform(email.begin(), email.end(), email.begin(), [](unsigned char c) {
-    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  });
-  return email;
-}
 
 Result<std::vector<UserRecord>> decode_users(const Result<std::vector<DbRow>>& rows,
                                              const crypto::SecretBox& secrets) {
@@ -68,7 +60,7 @@ Result<UserRecord> load_user(Database& db, const crypto::SecretBox& secrets, int
 // email, name, first_name, last_name, password_hash, is_active, is_sys_admin,
 // lookups_json, databricks_token_sealed, default_role_id.
 std::vector<DbValue> user_params(const UserRecord& record, const crypto::SecretBox& secrets) {
-  return {lower_email(record.email),
+  return {util::ascii_lower(record.email),
           record.name,
           record.first_name,
           record.last_name,
@@ -97,7 +89,7 @@ Result<UserRecord> Store::find_user_by_email(const std::string& email) {
   std::lock_guard lock(mutex_);
   auto records =
       decode_users(db_->query(std::string("SELECT ") + kColumns + " FROM users WHERE email = ?",
-                              {lower_email(email)}),
+                              {util::ascii_lower(email)}),
                    secrets_);
   if (!records) return records.error();
   if (records->empty()) return Error(ErrorCode::kNotFound, "no user with that email");

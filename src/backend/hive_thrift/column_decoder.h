@@ -4,7 +4,7 @@
 // field it becomes. The nulls bitmap of a TColumn may be shorter than the
 // row count (Spark trims trailing zero bytes): missing bits mean "not null".
 //
-// Decodings (see spark_type.h for the Arrow types):
+// Decodings (see spark_type_to_arrow.h for the Arrow types):
 //   kBool/kInt8/kInt16/kInt32/kInt64/kDouble/kString/kBinary  native values
 //   kFloat      doubleVal holding a float's decimal text value → Float32
 //   kDecimal    BigDecimal plain text → Decimal128(p,s)

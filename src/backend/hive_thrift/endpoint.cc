@@ -1,20 +1,12 @@
 #include "backend/hive_thrift/endpoint.h"
 
-#include <algorithm>
-#include <cctype>
 #include <charconv>
 
 #include "lakegate_version.h"
+#include "util/ascii.h"
 
 namespace lakegate::backend::hive_thrift {
 namespace {
-
-std::string to_lower(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
-}
 
 Error bad(std::string message) {
   return Error(ErrorCode::kBadConfig, std::move(message));
@@ -34,7 +26,7 @@ Result<ParsedUrl> parse_url(std::string_view url) {
   ParsedUrl parsed;
   size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return bad("workspace_url has no scheme://");
-  parsed.scheme = to_lower(url.substr(0, scheme_end));
+  parsed.scheme = util::ascii_lower(url.substr(0, scheme_end));
   std::string_view rest = url.substr(scheme_end + 3);
   size_t authority_end = rest.find_first_of("/?;");
   std::string_view authority = rest.substr(0, authority_end);
@@ -78,7 +70,7 @@ std::string query_value(std::string_view query, std::string_view key) {
     std::string_view pair = query.substr(0, end);
     query = end == std::string_view::npos ? std::string_view() : query.substr(end + 1);
     size_t equals = pair.find('=');
-    if (equals != std::string_view::npos && to_lower(pair.substr(0, equals)) == key) {
+    if (equals != std::string_view::npos && util::ascii_lower(pair.substr(0, equals)) == key) {
       return std::string(pair.substr(equals + 1));
     }
   }
@@ -146,7 +138,7 @@ Result<Endpoint> endpoint_from_config(const config::ServiceConfig& config,
   if (url->scheme == "thrift") {
     endpoint.transport = TransportKind::kBinary;
     endpoint.port = url->port != 0 ? url->port : kDefaultBinaryPort;
-    std::string auth = to_lower(query_value(url->query, "auth"));
+    std::string auth = util::ascii_lower(query_value(url->query, "auth"));
     if (auth.empty() || auth == "plain" || auth == "none") {
       endpoint.sasl = true;
     } else if (auth == "nosasl") {

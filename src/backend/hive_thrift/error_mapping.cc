@@ -4,9 +4,12 @@
 #include <cctype>
 
 #include "backend/spark_error_text.h"
+#include "util/ascii.h"
 
 namespace lakegate::backend::hive_thrift {
 namespace {
+
+using util::trim_whitespace;
 
 constexpr size_t kMaxMessageChars = 4000;
 constexpr int kInvalidHandleStatus = 4;
@@ -14,19 +17,6 @@ constexpr int kInvalidHandleStatus = 4;
 bool is_stack_frame(std::string_view line) {
   std::string_view body = trim_whitespace(line);
   return body.starts_with("at ") || (body.starts_with("...") && body.ends_with(" more"));
-}
-
-// The class names a relation the request refers to that does not exist.
-bool is_missing_relation(std::string_view error_class, std::string_view sql_state) {
-  std::string_view main_class = error_class.substr(0, error_class.find('.'));
-  if (main_class.ends_with("_NOT_FOUND")) {
-    for (std::string_view noun :
-         {"TABLE", "VIEW", "SCHEMA", "DATABASE", "NAMESPACE", "CATALOG", "PATH"}) {
-      if (main_class.find(noun) != std::string_view::npos) return true;
-    }
-    return false;
-  }
-  return main_class.empty() && sql_state == "42P01";
 }
 
 // Spark wraps the real error: "Error running query: [CLASS] …" or

@@ -7,6 +7,7 @@
 #include "backend/hive_thrift/operation.h"
 #include "backend/hive_thrift/result_plan.h"
 #include "sql/literal.h"
+#include "util/sql_identifier.h"
 
 namespace lakegate::backend::hive_thrift {
 namespace {
@@ -15,15 +16,6 @@ using Clock = Connection::Clock;
 
 // The first Databricks protocol version (SPARK_CLI_SERVICE_PROTOCOL_V1).
 constexpr int64_t kDatabricksV1 = 0xA501;
-
-std::string quote_identifier(std::string_view name) {
-  std::string out = "`";
-  for (char c : name) {
-    if (c == '`') out.push_back('`');
-    out.push_back(c);
-  }
-  return out + "`";
-}
 
 Result<std::string> literal_of(const Value& value) {
   switch (value.kind) {
@@ -124,11 +116,12 @@ Result<void> HiveThriftBackend::prepare_session(Connection& connection,
   if (!namespace_set && (!endpoint.catalog.empty() || !endpoint.schema.empty())) {
     std::string use;
     if (!endpoint.catalog.empty() && !endpoint.schema.empty()) {
-      use = "USE " + quote_identifier(endpoint.catalog) + "." + quote_identifier(endpoint.schema);
+      use = "USE " + util::quote_sql_identifier(endpoint.catalog) + "." +
+            util::quote_sql_identifier(endpoint.schema);
     } else if (!endpoint.catalog.empty()) {
-      use = "USE CATALOG " + quote_identifier(endpoint.catalog);
+      use = "USE CATALOG " + util::quote_sql_identifier(endpoint.catalog);
     } else {
-      use = "USE " + quote_identifier(endpoint.schema);
+      use = "USE " + util::quote_sql_identifier(endpoint.schema);
     }
     if (auto used = run_text_query(connection, use, token); !used) return used.error();
   }

@@ -1,7 +1,7 @@
 // Decodes the JSON text Spark's to_json() produces for array, map and struct
-// values into Arrow arrays of the exact Spark type (parsed from DESCRIBE
-// QUERY, spark_type.h), so a nested value over Thrift becomes the same Arrow
-// data Spark Connect would send. Spark's own text form of nested values over
+// values into Arrow arrays of the exact Spark type (from DESCRIBE QUERY,
+// spark_type_to_arrow.h), so a nested value over Thrift becomes the same
+// Arrow data Spark Connect would send. Spark's own text form of nested values over
 // Thrift is not JSON (strings are not escaped), which is why the backend asks
 // for to_json with these options (json_options_sql()):
 //   timestamps "yyyy-MM-dd HH:mm:ss.SSSSSS" in UTC, NTZ likewise, dates

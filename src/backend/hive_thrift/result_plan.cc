@@ -4,7 +4,8 @@
 #include <cctype>
 
 #include "backend/hive_thrift/json_decoder.h"
-#include "backend/hive_thrift/spark_type.h"
+#include "backend/hive_thrift/spark_type_to_arrow.h"
+#include "util/ascii.h"
 
 namespace lakegate::backend::hive_thrift {
 namespace {
@@ -55,8 +56,7 @@ bool needs_spark_types(const tcli::TTableSchema& schema) {
 }
 
 bool is_utc_zone(std::string_view zone) {
-  std::string lower(zone);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = util::ascii_lower(zone);
   return lower == "utc" || lower == "etc/utc" || lower == "gmt" || lower == "etc/gmt" ||
          lower == "z" || lower == "+00:00" || lower == "utc+00:00" || lower == "zulu" ||
          lower == "universal" || lower == "etc/universal" || lower == "etc/zulu";
@@ -178,7 +178,7 @@ Result<ResultPlan> plan_result(const tcli::TTableSchema& schema,
       case TTypeId::MAP_TYPE:
       case TTypeId::STRUCT_TYPE: {
         if (typed) {
-          auto parsed = parse_spark_type(spark_types[i], field.name, "UTC");
+          auto parsed = spark_type_to_arrow(spark_types[i], field.name, "UTC");
           if (parsed && is_complex(*parsed)) {
             field = std::move(*parsed);
             column_plan.decode = Decode::kJson;

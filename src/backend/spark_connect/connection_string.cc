@@ -6,23 +6,13 @@
 
 #include "backend/spark_connect/uuid.h"
 #include "lakegate_version.h"
+#include "util/ascii.h"
 
 namespace lakegate::backend::spark_connect {
 namespace {
 
 Error bad_config(std::string message) {
   return Error(ErrorCode::kBadConfig, std::move(message));
-}
-
-std::string to_lower(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
-}
-
-bool starts_with_ci(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && to_lower(text.substr(0, prefix.size())) == prefix;
 }
 
 int hex_digit(char c) {
@@ -111,7 +101,7 @@ Status apply_parameter(std::string_view key, std::string value, Endpoint& endpoi
   if (key == "token") {
     endpoint.token = std::move(value);
   } else if (key == "use_ssl") {
-    std::string lower = to_lower(value);
+    std::string lower = util::ascii_lower(value);
     if (lower != "true" && lower != "false") return bad_config("use_ssl must be true or false");
     endpoint.use_tls = lower == "true";
     tls_explicit = true;
@@ -121,7 +111,7 @@ Status apply_parameter(std::string_view key, std::string value, Endpoint& endpoi
     endpoint.user_agent = std::move(value);
   } else if (key == "session_id") {
     if (!is_uuid(value)) return bad_config("session_id must be a UUID");
-    endpoint.session_id = to_lower(value);
+    endpoint.session_id = util::ascii_lower(value);
   } else if (key == "grpc_max_message_size") {
     int size = 0;
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), size);
@@ -130,7 +120,7 @@ Status apply_parameter(std::string_view key, std::string value, Endpoint& endpoi
     }
     endpoint.max_message_bytes = size;
   } else {
-    std::string header = to_lower(key);
+    std::string header = util::ascii_lower(key);
     if (!valid_metadata_key(header)) {
       return bad_config("connection string parameter '" + std::string(key) +
                         "' is not a valid gRPC metadata key");
@@ -158,7 +148,7 @@ void set_header(Endpoint& endpoint, const std::string& key, const std::string& v
 // https://host[:port][/] or http://host[:port][/].
 Result<Endpoint> parse_http_url(std::string_view url) {
   Endpoint endpoint;
-  bool https = starts_with_ci(url, "https://");
+  bool https = util::starts_with_ignore_case(url, "https://");
   std::string_view rest = url.substr(https ? 8 : 7);
   size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
@@ -198,7 +188,7 @@ std::string_view Endpoint::header(std::string_view key) const {
 }
 
 Result<Endpoint> parse_connection_string(std::string_view url) {
-  if (!starts_with_ci(url, "sc://")) {
+  if (!util::starts_with_ignore_case(url, "sc://")) {
     return bad_config("a Spark Connect connection string must start with sc://");
   }
   std::string_view rest = url.substr(5);
@@ -236,16 +226,14 @@ Result<Endpoint> parse_connection_string(std::string_view url) {
 }
 
 Result<Endpoint> endpoint_from_config(const config::ServiceConfig& config) {
-  std::string_view url = config.workspace_url;
-  while (!url.empty() && std::isspace(static_cast<unsigned char>(url.front())))
-    url.remove_prefix(1);
-  while (!url.empty() && std::isspace(static_cast<unsigned char>(url.back()))) url.remove_suffix(1);
+  const std::string_view url = util::trim_whitespace(config.workspace_url);
   if (url.empty()) return bad_config("workspace_url is required for Spark Connect");
 
   Result<Endpoint> parsed = bad_config("");
-  if (starts_with_ci(url, "sc://")) {
+  if (util::starts_with_ignore_case(url, "sc://")) {
     parsed = parse_connection_string(url);
-  } else if (starts_with_ci(url, "https://") || starts_with_ci(url, "http://")) {
+  } else if (util::starts_with_ignore_case(url, "https://") ||
+             util::starts_with_ignore_case(url, "http://")) {
     parsed = parse_http_url(url);
   } else {
     return bad_config("workspace_url must start with sc://, https:// or http:// for Spark Connect");

@@ -6,9 +6,12 @@
 #include "backend/spark_error_text.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "util/ascii.h"
 
 namespace lakegate::backend::spark_connect {
 namespace {
+
+using util::trim_whitespace;
 
 constexpr size_t kMaxMessageChars = 4000;
 
@@ -16,25 +19,6 @@ bool is_stack_frame(std::string_view line) {
   std::string_view body = trim_whitespace(line);
   return body.starts_with("at ") || (body.starts_with("...") && body.ends_with(" more")) ||
          body.starts_with("Caused by: ");
-}
-
-bool ends_with_not_found(std::string_view error_class) {
-  return error_class.ends_with("_NOT_FOUND");
-}
-
-// TABLE_OR_VIEW_NOT_FOUND, SCHEMA_NOT_FOUND, CATALOG_NOT_FOUND,
-// DELTA_TABLE_NOT_FOUND, PATH_NOT_FOUND …: the thing a REST path names does
-// not exist. Column, routine and handle errors stay 400/503.
-bool is_missing_relation(std::string_view error_class, std::string_view sql_state) {
-  std::string_view main_class = error_class.substr(0, error_class.find('.'));
-  if (ends_with_not_found(main_class)) {
-    for (std::string_view noun :
-         {"TABLE", "VIEW", "SCHEMA", "DATABASE", "NAMESPACE", "CATALOG", "PATH"}) {
-      if (main_class.find(noun) != std::string_view::npos) return true;
-    }
-    return false;
-  }
-  return main_class.empty() && sql_state == "42P01";
 }
 
 Error spark_error(const grpc::Status& status, const SparkErrorInfo& info) {

@@ -53,7 +53,7 @@ TEST(DreamFactoryType, SparkTypes) {
       {"date", "date"},
   };
   for (const auto& [spark, df] : cases) {
-    EXPECT_EQ(dreamfactory_type(catalog::parse_spark_type(spark)), df) << spark;
+    EXPECT_EQ(dreamfactory_type(backend::parse_spark_type(spark)), df) << spark;
   }
 }
 

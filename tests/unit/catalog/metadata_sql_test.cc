@@ -1,20 +1,11 @@
-// Pins the text of every metadata statement, and Spark's quoting rule.
+// Pins the text of every metadata statement (Spark's quoting rule itself is
+// pinned in tests/unit/util/sql_identifier_test.cc).
 #include "catalog/metadata_sql.h"
 
 #include <gtest/gtest.h>
 
-#include "util/sql_identifier.h"
-
 namespace lakegate::catalog {
 namespace {
-
-TEST(QuoteSqlIdentifier, DoublesBackticks) {
-  EXPECT_EQ(util::quote_sql_identifier("trips"), "`trips`");
-  EXPECT_EQ(util::quote_sql_identifier("a`b"), "`a``b`");
-  EXPECT_EQ(util::quote_sql_identifier("``"), "``````");
-  EXPECT_EQ(util::quote_sql_identifier("x; DROP TABLE y --"), "`x; DROP TABLE y --`");
-  EXPECT_EQ(util::quote_sql_identifier(""), "``");
-}
 
 TEST(MetadataSql, Statements) {
   const TableName name{"spark_catalog", "ny`c", "trips"};

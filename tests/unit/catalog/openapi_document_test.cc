@@ -11,7 +11,7 @@ namespace {
 
 std::string schema_of(const char* spark_type, bool nullable) {
   JsonWriter json;
-  write_value_schema(json, catalog::parse_spark_type(spark_type), nullable);
+  write_value_schema(json, backend::parse_spark_type(spark_type), nullable);
   return json.take();
 }
 

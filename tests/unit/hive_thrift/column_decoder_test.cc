@@ -7,7 +7,7 @@
 
 #include "backend/hive_thrift/json_decoder.h"
 #include "backend/hive_thrift/result_plan.h"
-#include "backend/hive_thrift/spark_type.h"
+#include "backend/hive_thrift/spark_type_to_arrow.h"
 #include "format/json_value.h"
 
 namespace lakegate::backend::hive_thrift {
@@ -31,7 +31,7 @@ std::vector<std::string> render(const tcli::TRowSet& row_set, const ColumnPlan& 
 
 ColumnPlan plan_for(std::string_view spark_type, Decode decode) {
   ColumnPlan plan;
-  plan.field = *parse_spark_type(spark_type, "c", "UTC");
+  plan.field = *spark_type_to_arrow(spark_type, "c", "UTC");
   plan.decode = decode;
   return plan;
 }
@@ -164,8 +164,8 @@ TEST(ColumnDecoder, NestedValuesFromToJson) {
   }());
 }
 
-TEST(SparkType, Names) {
-  auto nested = parse_spark_type(
+TEST(SparkTypeToArrow, Names) {
+  auto nested = spark_type_to_arrow(
       "struct<a b:int,c:map<string,array<timestamp_ntz>>,`d:e`:decimal(38,18)>", "x", "UTC");
   ASSERT_TRUE(nested);
   ASSERT_EQ(nested->children.size(), 3u);
@@ -173,15 +173,81 @@ TEST(SparkType, Names) {
   EXPECT_EQ(nested->children[2].name, "d:e");
   EXPECT_EQ(nested->children[2].type.scale, 18);
   EXPECT_EQ(nested->children[1].type.id, arrow::TypeId::kMap);
-  EXPECT_TRUE(parse_spark_type("string collate UTF8_LCASE", "x", "UTC"));
-  EXPECT_TRUE(parse_spark_type("varchar(10)", "x", "UTC"));
-  EXPECT_EQ(parse_spark_type("interval year", "x", "UTC")->type.id, arrow::TypeId::kInterval);
-  EXPECT_EQ(parse_spark_type("interval hour to second", "x", "UTC")->type.id,
+  EXPECT_TRUE(spark_type_to_arrow("string collate UTF8_LCASE", "x", "UTC"));
+  EXPECT_TRUE(spark_type_to_arrow("varchar(10)", "x", "UTC"));
+  EXPECT_EQ(spark_type_to_arrow("interval year", "x", "UTC")->type.id, arrow::TypeId::kInterval);
+  EXPECT_EQ(spark_type_to_arrow("interval hour to second", "x", "UTC")->type.id,
             arrow::TypeId::kDuration);
-  EXPECT_EQ(parse_spark_type("timestamp", "x", "UTC")->type.timezone, "UTC");
-  EXPECT_EQ(parse_spark_type("timestamp_ntz", "x", "UTC")->type.timezone, "");
-  EXPECT_FALSE(parse_spark_type("variant", "x", "UTC"));
-  EXPECT_FALSE(parse_spark_type("array<int", "x", "UTC"));
+  EXPECT_EQ(spark_type_to_arrow("timestamp", "x", "UTC")->type.timezone, "UTC");
+  EXPECT_EQ(spark_type_to_arrow("timestamp_ntz", "x", "UTC")->type.timezone, "");
+  EXPECT_FALSE(spark_type_to_arrow("variant", "x", "UTC"));
+  EXPECT_FALSE(spark_type_to_arrow("array<int", "x", "UTC"));
+}
+
+// Every Spark type the reader knows, as the Arrow field Spark Connect sends.
+TEST(SparkTypeToArrow, Types) {
+  using arrow::TypeId;
+  const struct {
+    const char* spark_type;
+    TypeId id;
+    int bit_width;
+  } cases[] = {
+      {"boolean", TypeId::kBool, 0},
+      {"tinyint", TypeId::kInt, 8},
+      {"smallint", TypeId::kInt, 16},
+      {"int", TypeId::kInt, 32},
+      {"bigint", TypeId::kInt, 64},
+      {"float", TypeId::kFloat, 32},
+      {"double", TypeId::kFloat, 64},
+      {"decimal(5,2)", TypeId::kDecimal, 128},
+      {"string", TypeId::kUtf8, 0},
+      {"char(3)", TypeId::kUtf8, 0},
+      {"varchar(9)", TypeId::kUtf8, 0},
+      {"binary", TypeId::kBinary, 0},
+      {"date", TypeId::kDate, 0},
+      {"timestamp_ltz", TypeId::kTimestamp, 0},
+      {"void", TypeId::kNull, 0},
+      {"interval year to month", TypeId::kInterval, 0},
+      {"interval day", TypeId::kDuration, 0},
+  };
+  for (const auto& test : cases) {
+    auto field = spark_type_to_arrow(test.spark_type, "c", "UTC");
+    ASSERT_TRUE(field) << test.spark_type;
+    EXPECT_EQ(field->name, "c");
+    EXPECT_EQ(field->type.id, test.id) << test.spark_type;
+    EXPECT_EQ(field->type.bit_width, test.bit_width) << test.spark_type;
+  }
+  auto decimal = spark_type_to_arrow("decimal", "d", "UTC");
+  EXPECT_EQ(decimal->type.precision, 10);
+  EXPECT_EQ(decimal->type.scale, 0);
+  auto map = spark_type_to_arrow("map<int,array<string>>", "m", "Europe/Paris");
+  ASSERT_TRUE(map);
+  ASSERT_EQ(map->children.size(), 1u);
+  const arrow::Field& entries = map->children[0];
+  EXPECT_EQ(entries.name, "entries");
+  EXPECT_FALSE(entries.nullable);
+  ASSERT_EQ(entries.children.size(), 2u);
+  EXPECT_EQ(entries.children[0].name, "key");
+  EXPECT_FALSE(entries.children[0].nullable);
+  EXPECT_EQ(entries.children[1].name, "value");
+  EXPECT_EQ(entries.children[1].children[0].name, "element");
+  auto zoned = spark_type_to_arrow("array<timestamp>", "t", "Europe/Paris");
+  EXPECT_EQ(zoned->children[0].type.timezone, "Europe/Paris");
+  EXPECT_TRUE(contains_timestamp(*zoned));
+  // Struct member names as Spark prints them (unquoted), comments skipped.
+  auto record = spark_type_to_arrow("struct<x,y:int,:string COMMENT 'c'>", "s", "UTC");
+  ASSERT_TRUE(record);
+  ASSERT_EQ(record->children.size(), 2u);
+  EXPECT_EQ(record->children[0].name, "x,y");
+  EXPECT_EQ(record->children[1].name, "");
+  EXPECT_TRUE(spark_type_to_arrow("struct<>", "s", "UTC"));
+  // No Arrow form: calendar intervals, variants (also nested), unreadable text.
+  for (const char* spark_type :
+       {"interval", "array<variant>", "struct<a:int,... 3 more fields>", "geometry", ""}) {
+    auto failed = spark_type_to_arrow(spark_type, "c", "UTC");
+    ASSERT_FALSE(failed) << spark_type;
+    EXPECT_EQ(failed.error().code, ErrorCode::kUnsupportedType);
+  }
 }
 
 tcli::TColumnDesc column_desc(std::string name, tcli::TTypeId::type type) {

@@ -18,6 +18,7 @@
 #include "collecting_sink.h"
 #include "sql/filter_parser.h"
 #include "sql/table_statements.h"
+#include "util/sql_identifier.h"
 
 namespace {
 
@@ -128,9 +129,10 @@ void check_identifiers(Checker& check) {
   for (std::string name : {"a`b", "``", "a b", "größe", "x'y\"z", "select"}) {
     std::vector<std::string> names;
     auto result = check.run(
-        Statement{"SELECT 1 AS " + lakegate::sql::quote_identifier(name), {}, {}}, &names);
+        Statement{"SELECT 1 AS " + lakegate::util::quote_sql_identifier(name), {}, {}}, &names);
     bool ok = result.ok() && names.size() == 1 && names[0] == name;
-    check.report(ok, "backtick rule: " + lakegate::sql::quote_identifier(name) + " names " + name,
+    check.report(ok,
+                 "backtick rule: " + lakegate::util::quote_sql_identifier(name) + " names " + name,
                  result ? "" : result.error().message);
   }
 }
@@ -239,10 +241,10 @@ void check_writes(Checker& check, const std::string& scratch) {
                                                          {"info", "struct<a:int,b:string>"},
                                                          {"payload", "binary"},
                                                          {"weird` name", "string"}};
-  std::string ddl = "CREATE TABLE " + lakegate::sql::quote_table_name(table.name) + " (";
+  std::string ddl = "CREATE TABLE " + lakegate::catalog::quote_table_name(table.name) + " (";
   for (const auto& [name, type] : columns) {
     table.columns.push_back({name, type, std::string(name) != "id", "", false});
-    ddl += lakegate::sql::quote_identifier(name) + " " + type +
+    ddl += lakegate::util::quote_sql_identifier(name) + " " + type +
            (std::string(name) == "id" ? " NOT NULL" : "") + ", ";
   }
   ddl.resize(ddl.size() - 2);
@@ -254,7 +256,7 @@ void check_writes(Checker& check, const std::string& scratch) {
   check.report(created.ok(), "create scratch table " + scratch,
                created ? "" : created.error().message);
   if (!created) return;
-  const std::string t = lakegate::sql::quote_table_name(table.name);
+  const std::string t = lakegate::catalog::quote_table_name(table.name);
 
   lakegate::sql::InsertRequest insert;
   insert.records.push_back(record({{"id", scalar(Value::int64(1))},

@@ -15,13 +15,13 @@ namespace {
 
 using testing::test_table;
 
-TEST(Quoting, Identifiers) {
-  EXPECT_EQ(quote_identifier("a"), "`a`");
-  EXPECT_EQ(quote_identifier("a`b"), "`a``b`");
-  EXPECT_EQ(quote_identifier("``"), "``````");
-  EXPECT_EQ(quote_identifier(""), "``");
-  EXPECT_EQ(quote_identifier("a.b c'\""), "`a.b c'\"`");
-  EXPECT_EQ(quote_table_name({"c", "s`", "t"}), "`c`.`s```.`t`");
+// Identifier quoting itself is util::quote_sql_identifier
+// (tests/unit/util/sql_identifier_test.cc); SqlFragment must use it.
+TEST(SqlFragment, QuotesColumnsAliasesAndTables) {
+  SqlFragment fragment;
+  fragment.add_table({"c", "s`", "t"}).add(" ").add_column({"a.b c'\"", "int", true, "", false});
+  fragment.add(" ").add_alias("SUM_", {"x`", "int", true, "", false});
+  EXPECT_EQ(fragment.text(), "`c`.`s```.`t` `a.b c'\"` `SUM_x```");
 }
 
 TEST(SqlFragment, BuildsTextAndParamsTogether) {
@@ -166,8 +166,7 @@ TEST(BuildSelect, HiddenColumnsAreNeverSelectedByStar) {
   table.columns.resize(3);  // id, name, price visible; the rest hidden
   table.columns_hidden = true;
   for (const std::vector<std::string>& fields :
-       {std::vector<std::string>{}, std::vector<std::string>{"*"},
-        std::vector<std::string>{" "}}) {
+       {std::vector<std::string>{}, std::vector<std::string>{"*"}, std::vector<std::string>{" "}}) {
     ReadRequest read;
     read.fields = fields;
     auto statement = build_select(table, read, false);

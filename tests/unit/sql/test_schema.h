@@ -14,6 +14,7 @@
 #include "sql/spark_types.h"
 #include "sql/sql_fragment.h"
 #include "util/json_text.h"
+#include "util/sql_identifier.h"
 
 namespace lakegate::sql::testing {
 
@@ -77,16 +78,16 @@ inline std::string value_repr(const backend::Value& value) {
 // offending piece. `?` markers must number `param_count`.
 inline std::string unsafe_sql_text(std::string_view sql, const catalog::TableSchema& table,
                                    size_t param_count) {
-  std::set<std::string> identifiers = {quote_identifier(table.name.catalog),
-                                       quote_identifier(table.name.schema),
-                                       quote_identifier(table.name.table),
+  std::set<std::string> identifiers = {util::quote_sql_identifier(table.name.catalog),
+                                       util::quote_sql_identifier(table.name.schema),
+                                       util::quote_sql_identifier(table.name.table),
                                        "`count`",
                                        "`COUNT_ALL`",
                                        "`grouped`"};
   for (const auto& column : table.columns) {
-    identifiers.insert(quote_identifier(column.name));
+    identifiers.insert(util::quote_sql_identifier(column.name));
     for (const char* prefix : {"SUM_", "COUNT_", "AVG_", "MIN_", "MAX_"}) {
-      identifiers.insert(quote_identifier(prefix + column.name));
+      identifiers.insert(util::quote_sql_identifier(prefix + column.name));
     }
   }
   static const std::set<std::string> kWords = {"SELECT",     "FROM",      "WHERE",

@@ -1,9 +1,14 @@
-// Spark's type text, as DESCRIBE prints it ("int", "decimal(10,2)",
-// "array<struct<a:int,b:string>>", "string collate UTF8_LCASE",
-// "interval day to second", ...), parsed into a tree. Used to map columns to
-// DreamFactory's simple types (_schema) and to JSON Schema (OpenAPI). Never
-// fails: text it cannot read (e.g. a struct DESCRIBE truncated with
-// "... N more fields") becomes kUnknown and keeps its text. Pure; thread-safe.
+// Spark's type text, as DESCRIBE, DESCRIBE QUERY and typeof() print it
+// ("int", "decimal(10,2)", "array<struct<a:int,b:string>>",
+// "string collate UTF8_LCASE", "interval day to second", ...), parsed into a
+// tree: the one reader of Spark type text. Used by catalog/ and api/ to map
+// columns to DreamFactory's simple types (_schema) and to JSON Schema
+// (OpenAPI), and by the Thrift backend to type nested result columns as
+// Arrow. Names and keywords are case-insensitive; a struct field name is
+// back-quoted (`` for a backquote) or everything up to the next ':' (Spark
+// prints names unquoted, so "a b" and "x,y" are names). Never fails: text it
+// cannot read (e.g. a struct DESCRIBE truncated with "... N more fields")
+// becomes kUnknown and keeps its text. Pure; thread-safe.
 #pragma once
 
 #include <string>
@@ -11,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-namespace lakegate::catalog {
+namespace lakegate::backend {
 
 struct SparkType {
   enum class Kind {
@@ -61,4 +66,4 @@ struct SparkType {
 
 SparkType parse_spark_type(std::string_view text);
 
-}  // namespace lakegate::catalog
+}  // namespace lakegate::backend

@@ -1,8 +1,10 @@
-#include "catalog/spark_type.h"
+// backend::parse_spark_type, the one reader of Spark type text (catalog/,
+// api/ and the Thrift backend all use it).
+#include "backend/spark_type.h"
 
 #include <gtest/gtest.h>
 
-namespace lakegate::catalog {
+namespace lakegate::backend {
 namespace {
 
 using Kind = SparkType::Kind;
@@ -69,9 +71,42 @@ TEST(ParseSparkType, Nested) {
   EXPECT_EQ(parse_spark_type("struct<a:int NOT NULL COMMENT 'x, y',b:string>").fields.size(), 2u);
 }
 
+// Spark prints struct field names unquoted (catalogString), so an unquoted
+// name runs up to the next ':' and may hold blanks, commas and angle brackets,
+// or be empty; a back-quoted name may hold ':'.
+TEST(ParseSparkType, StructFieldNames) {
+  SparkType type = parse_spark_type("struct<a b:int,x,y:string,<z>:bigint,:date,`d:e`:boolean>");
+  ASSERT_EQ(type.kind, Kind::kStruct);
+  ASSERT_EQ(type.fields.size(), 5u);
+  EXPECT_EQ(type.fields[0].name, "a b");
+  EXPECT_EQ(type.fields[1].name, "x,y");
+  EXPECT_EQ(type.fields[1].kind, Kind::kString);
+  EXPECT_EQ(type.fields[2].name, "<z>");
+  EXPECT_EQ(type.fields[3].name, "");
+  EXPECT_EQ(type.fields[3].kind, Kind::kDate);
+  EXPECT_EQ(type.fields[4].name, "d:e");
+  EXPECT_EQ(parse_spark_type("struct<`a``b`:int>").fields[0].name, "a`b");
+}
+
+TEST(ParseSparkType, DdlSpellingAndBlanks) {
+  SparkType type =
+      parse_spark_type("  STRUCT<a: INT NOT NULL, b: ARRAY<DECIMAL(5, 2)> COMMENT \"c\">\n");
+  ASSERT_EQ(type.kind, Kind::kStruct);
+  ASSERT_EQ(type.fields.size(), 2u);
+  EXPECT_EQ(type.fields[0].kind, Kind::kInt);
+  EXPECT_EQ(type.fields[1].elements[0].precision, 5);
+  EXPECT_EQ(type.fields[1].elements[0].scale, 2);
+  EXPECT_EQ(type.text, "STRUCT<a: INT NOT NULL, b: ARRAY<DECIMAL(5, 2)> COMMENT \"c\">");
+  EXPECT_EQ(parse_spark_type("interval day to second").kind, Kind::kDayTimeInterval);
+  EXPECT_EQ(parse_spark_type("character(2)").kind, Kind::kChar);
+  EXPECT_EQ(parse_spark_type("null").kind, Kind::kVoid);
+}
+
 TEST(ParseSparkType, UnknownKeepsText) {
-  for (const char* text : {"struct<a:int,... 3 more fields>", "geometry", "array<int", "map<int>",
-                           "decimal(10", "int int", ""}) {
+  for (const char* text :
+       {"struct<a:int,... 3 more fields>", "struct<s:struct<a:int,... 2 more fields>,t:int>",
+        "geometry", "array<int", "map<int>", "decimal(10", "int int", "", "char", "varchar",
+        "string(5)", "string collate", "struct<a>"}) {
     SparkType type = parse_spark_type(text);
     EXPECT_EQ(type.kind, Kind::kUnknown) << text;
     EXPECT_EQ(type.text, text);
@@ -79,4 +114,4 @@ TEST(ParseSparkType, UnknownKeepsText) {
 }
 
 }  // namespace
-}  // namespace lakegate::catalog
+}  // namespace lakegate::backend

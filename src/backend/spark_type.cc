@@ -1,11 +1,11 @@
-#include "catalog/spark_type.h"
+#include "backend/spark_type.h"
 
 #include <cctype>
 #include <optional>
 
 #include "util/ascii.h"
 
-namespace lakegate::catalog {
+namespace lakegate::backend {
 namespace {
 
 using Kind = SparkType::Kind;
@@ -25,9 +25,7 @@ class TypeReader {
 
  private:
   void skip_spaces() {
-    while (position_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[position_]))) {
-      ++position_;
-    }
+    while (position_ < text_.size() && util::is_ascii_space(text_[position_])) ++position_;
   }
   bool consume(char c) {
     skip_spaces();
@@ -195,6 +193,8 @@ class TypeReader {
       if (!consume(',')) return false;
     }
   }
+  // `quoted` (`` inside for a backquote), or the text up to the next ':'
+  // (possibly empty: Spark allows an empty field name).
   std::optional<std::string> field_name() {
     skip_spaces();
     std::string name;
@@ -213,11 +213,10 @@ class TypeReader {
       }
       return std::nullopt;
     }
-    while (position_ < text_.size() && text_[position_] != ':' && text_[position_] != ',' &&
-           text_[position_] != '<' && text_[position_] != '>') {
-      name.push_back(text_[position_++]);
-    }
-    if (name.empty()) return std::nullopt;
+    const size_t colon = text_.find(':', position_);
+    if (colon == std::string_view::npos) return std::nullopt;
+    name = std::string(text_.substr(position_, colon - position_));
+    position_ = colon;
     return name;
   }
   // " NOT NULL" and " COMMENT '...'" after a field type (DDL form).
@@ -247,20 +246,10 @@ class TypeReader {
   size_t position_ = 0;
 };
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 }  // namespace
 
 SparkType parse_spark_type(std::string_view text) {
-  text = trim(text);
+  text = util::trim_whitespace(text);
   TypeReader reader(text);
   if (auto type = reader.parse_all()) return std::move(*type);
   SparkType unknown;
@@ -268,4 +257,4 @@ SparkType parse_spark_type(std::string_view text) {
   return unknown;
 }
 
-}  // namespace lakegate::catalog
+}  // namespace lakegate::backend
