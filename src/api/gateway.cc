@@ -12,6 +12,7 @@
 #include "auth/rbac.h"
 #include "http/cors.h"
 #include "http/error_envelope.h"
+#include "http/request_target.h"
 #include "lakegate_version.h"
 #include "util/json_text.h"
 
@@ -98,13 +99,22 @@ http::Response method_not_allowed(const http::Request& request, const std::strin
   return response;
 }
 
-bool split_api_path(const std::string& path, std::vector<std::string>& segments) {
+bool split_api_path(const std::string& path, std::vector<std::string>& segments,
+                    bool percent_encoded) {
   segments.clear();
   size_t start = 0;
   while (start < path.size()) {
     size_t end = path.find('/', start);
     if (end == std::string::npos) end = path.size();
-    if (end > start) segments.push_back(path.substr(start, end - start));
+    if (end > start) {
+      std::string segment = path.substr(start, end - start);
+      if (percent_encoded) {
+        std::string decoded;
+        if (!http::percent_decode(segment, /*plus_is_space=*/false, decoded)) return false;
+        segment = std::move(decoded);
+      }
+      segments.push_back(std::move(segment));
+    }
     start = end + 1;
   }
   if (segments.empty() || segments.front() != "api") return false;
@@ -118,6 +128,28 @@ bool split_api_path(const std::string& path, std::vector<std::string>& segments)
     segments.erase(segments.begin());
   }
   return true;
+}
+
+bool split_api_path(const http::Request& request, std::vector<std::string>& segments) {
+  if (request.raw_path.empty()) return split_api_path(request.path, segments);
+  return split_api_path(request.raw_path, segments, /*percent_encoded=*/true);
+}
+
+http::WorkLane Gateway::lane(const http::Request& request) const {
+  if (request.path == "/health" || request.path == "/health/" ||
+      (!cors_.empty() && http::is_preflight(request))) {
+    return http::WorkLane::inline_lane();
+  }
+  std::vector<std::string> segments;
+  if (split_api_path(request, segments) && !segments.empty()) {
+    if (std::shared_ptr<Service> service = services_.find(segments.front())) {
+      // Lane names come from configured services only, never from the path.
+      return http::WorkLane::queue("service:" + service->config.name,
+                                   static_cast<size_t>(service->config.max_concurrent_requests),
+                                   static_cast<size_t>(service->config.max_queued_requests));
+    }
+  }
+  return http::WorkLane::queue("gateway");
 }
 
 http::Response Gateway::handle(const http::Request& request) {
@@ -154,7 +186,7 @@ http::Response Gateway::route(const http::Request& request, RequestInfo& info) {
     info.audit_ticket = std::move(*ticket);
   }
   std::vector<std::string> segments;
-  if (!split_api_path(request.path, segments)) {
+  if (!split_api_path(request, segments)) {
     return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
   }
   info.resource = join(segments, 0);

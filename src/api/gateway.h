@@ -27,6 +27,10 @@ class Gateway final : public http::Handler {
   Gateway(ServiceRegistry& services, Security* security, std::vector<config::CorsRule> cors = {})
       : services_(services), security_(security), cors_(std::move(cors)) {}
   http::Response handle(const http::Request& request) override;
+  // /health and CORS preflights run inline (they never block); a service's
+  // requests wait in its own lane (max_concurrent_requests,
+  // max_queued_requests); everything else shares the "gateway" lane.
+  http::WorkLane lane(const http::Request& request) const override;
 
  private:
   struct RequestInfo;
@@ -43,7 +47,12 @@ class Gateway final : public http::Handler {
 
 // Splits "/api/v2/svc/_table/x" into {"svc", "_table", "x"}; the "/api" prefix and
 // an optional version segment (v2, v2.1) are removed. Returns false when the path
-// is not under /api.
-bool split_api_path(const std::string& path, std::vector<std::string>& segments);
+// is not under /api. With `percent_encoded`, `path` is the raw path and each
+// segment is decoded after the split, so "%2F" stays inside its segment.
+bool split_api_path(const std::string& path, std::vector<std::string>& segments,
+                    bool percent_encoded = false);
+
+// The segments of a request's path: split on its raw path, then decoded.
+bool split_api_path(const http::Request& request, std::vector<std::string>& segments);
 
 }  // namespace lakegate::api

@@ -3,6 +3,8 @@
 // (unless security is disabled), and runs the HTTP server until SIGTERM
 // or SIGINT, then shuts down gracefully and interrupts Spark operations that
 // outlive the grace period.
+#include <sys/resource.h>
+
 #include <iostream>
 
 #include "api/gateway.h"
@@ -14,6 +16,27 @@
 #include "lakegate_version.h"
 
 namespace lakegate::app {
+
+namespace {
+
+// Each connection is a file descriptor: raise the soft limit to the hard one
+// (what an operator allowed), and say so when max_connections cannot fit.
+void raise_file_limit(size_t max_connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &limit);
+    (void)getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < max_connections) {
+    std::cerr << "lakegate: WARNING: http.max_connections is " << max_connections
+              << " but the open-file limit is " << limit.rlim_cur
+              << "; connections beyond it are refused (raise `ulimit -n`)" << std::endl;
+  }
+}
+
+}  // namespace
 
 int serve(const std::string& config_path, const std::string& listen_override) {
   auto config = config::load_config(config_path);
@@ -53,9 +76,16 @@ int serve(const std::string& config_path, const std::string& listen_override) {
   options.port = address->second;
   options.max_body_bytes = config->http.max_body_bytes;
   options.max_header_bytes = config->http.max_header_bytes;
+  options.header_timeout = std::chrono::seconds(config->http.header_timeout_seconds);
   options.read_timeout = std::chrono::seconds(config->http.read_timeout_seconds);
   options.idle_timeout = std::chrono::seconds(config->http.idle_timeout_seconds);
+  options.write_timeout = std::chrono::seconds(config->http.write_timeout_seconds);
   options.max_connections = static_cast<size_t>(config->http.max_connections);
+  options.max_requests_per_connection =
+      static_cast<size_t>(config->http.max_requests_per_connection);
+  options.worker_threads = static_cast<size_t>(config->http.worker_threads);
+  options.io_threads = static_cast<size_t>(config->http.io_threads);
+  raise_file_limit(options.max_connections);
 
   api::Gateway gateway(**services, security.get(), config->cors);
   http::Server server(options, gateway);

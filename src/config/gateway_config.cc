@@ -148,6 +148,12 @@ Status read_service_config(const YAML::Node& node, const std::string& path, cons
   if (!(s = reader.string("user_id", service.user_id))) return s;
   if (!(s = reader.integer_into("pool_size", 1, 256, service.pool_size))) return s;
   if (!(s = reader.integer_into("max_records", 1, 100000000, service.max_records))) return s;
+  if (!(s = reader.integer_into("max_concurrent_requests", 1, 100000,
+                                service.max_concurrent_requests))) {
+    return s;
+  }
+  if (!(s = reader.integer_into("max_queued_requests", 0, 1000000, service.max_queued_requests)))
+    return s;
   return reader.reject_unknown();
 }
 
@@ -374,8 +380,18 @@ Result<GatewayConfig> parse_config(const std::string& text, const EnvLookup& env
       return s.error();
     if (!(s = limits.integer_into("idle_timeout_seconds", 1, 3600, l.idle_timeout_seconds)))
       return s.error();
-    if (!(s = limits.integer_into("max_connections", 1, 100000, l.max_connections)))
+    if (!(s = limits.integer_into("header_timeout_seconds", 1, 3600, l.header_timeout_seconds)))
       return s.error();
+    if (!(s = limits.integer_into("write_timeout_seconds", 1, 3600, l.write_timeout_seconds)))
+      return s.error();
+    if (!(s = limits.integer_into("max_connections", 1, 1000000, l.max_connections)))
+      return s.error();
+    if (!(s = limits.integer_into("max_requests_per_connection", 1, 100000000,
+                                  l.max_requests_per_connection))) {
+      return s.error();
+    }
+    if (!(s = limits.integer_into("worker_threads", 1, 4096, l.worker_threads))) return s.error();
+    if (!(s = limits.integer_into("io_threads", 0, 64, l.io_threads))) return s.error();
     if (!(s = limits.integer_into("shutdown_grace_seconds", 0, 3600, l.shutdown_grace_seconds)))
       return s.error();
     if (!(s = limits.reject_unknown())) return s.error();
@@ -391,8 +407,7 @@ Result<GatewayConfig> parse_config(const std::string& text, const EnvLookup& env
     auto parsed = parse_service_node(services[index], path, env);
     if (!parsed) return parsed.error();
     if (!names.insert(parsed->config.name).second) {
-      return config_error(path + ".name",
-                          "duplicate service name \"" + parsed->config.name + "\"");
+      return config_error(path + ".name", "duplicate service name \"" + parsed->config.name + "\"");
     }
     if (parsed->is_active) {
       config.services.push_back(std::move(parsed->config));

@@ -19,9 +19,15 @@ namespace lakegate::config {
 struct HttpLimits {
   uint64_t max_body_bytes = 8 << 20;     // Request bodies over this get 413. Default: 8 MiB.
   uint32_t max_header_bytes = 16 << 10;  // Request headers over this get 431. Default: 16 KiB.
-  int read_timeout_seconds = 30;         // Time to receive one request. Default: 30.
-  int idle_timeout_seconds = 60;         // Keep-alive idle time before close. Default: 60.
-  int max_connections = 256;             // Concurrent connections. Default: 256.
+  int header_timeout_seconds = 10;  // Time to receive a request's headers (slowloris). Default: 10.
+  int read_timeout_seconds = 30;    // Time to receive one request. Default: 30.
+  int idle_timeout_seconds = 60;    // Keep-alive idle time before close. Default: 60.
+  int write_timeout_seconds = 60;   // Time for one write to a client that reads. Default: 60.
+  // Open connections (an idle one costs a few KB, no thread). Default: 20000.
+  int max_connections = 20000;
+  int max_requests_per_connection = 1000;  // Then `Connection: close`. Default: 1000.
+  int worker_threads = 64;          // Threads running requests (they wait on Spark). Default: 64.
+  int io_threads = 0;               // Event-loop threads; 0 = from the core count. Default: 0.
   int shutdown_grace_seconds = 20;  // In-flight requests get this long on SIGTERM. Default: 20.
 };
 
@@ -30,14 +36,15 @@ struct SecurityConfig {
   // false serves everything without credentials; allowed only when `listen`
   // is a loopback address (benchmarks, local experiments). Default: true.
   bool enabled = true;
-  std::string master_key_file;  // Used when LAKEGATE_MASTER_KEY is unset. Default: <store dir>/lakegate.key.
-  int jwt_ttl_minutes = 1440;   // Session token lifetime. Default: 1440 (DreamFactory's DF_JWT_TTL).
+  std::string master_key_file;  // Used when LAKEGATE_MASTER_KEY is unset. Default: <store
+                                // dir>/lakegate.key.
+  int jwt_ttl_minutes = 1440;  // Session token lifetime. Default: 1440 (DreamFactory's DF_JWT_TTL).
   // Header carrying the caller's own Databricks token for use_unity_catalog
   // services (else the token stored on the user). Default: X-Databricks-Token.
   std::string unity_catalog_token_header = "X-Databricks-Token";
-  int login_free_failures = 5;          // Failed logins before delays start. Default: 5.
-  int login_max_delay_seconds = 300;    // Cap of the doubling delay. Default: 300.
-  int reload_interval_seconds = 2;      // Poll the store for other nodes' changes. Default: 2.
+  int login_free_failures = 5;        // Failed logins before delays start. Default: 5.
+  int login_max_delay_seconds = 300;  // Cap of the doubling delay. Default: 300.
+  int reload_interval_seconds = 2;    // Poll the store for other nodes' changes. Default: 2.
   // Functions refused in read-only SQL (a `_query` GET grant) besides
   // reflect, java_method and try_reflect, which are always refused; matched
   // case-insensitively in Spark's analyzed and optimized plans. Default: none.
@@ -53,11 +60,11 @@ struct RateLimitConfig {
 };
 
 struct AuditConfig {
-  std::string file;                        // JSON lines file; "" = none. Default: "".
-  uint64_t max_file_bytes = 64ull << 20;   // Rotate beyond this. Default: 64 MiB.
-  int max_files = 5;                       // Rotated files kept. Default: 5.
-  bool to_store = true;                    // Keep records in the store (GET /system/audit). Default: true.
-  bool include_params = false;             // Record bound parameter values. Default: false.
+  std::string file;                       // JSON lines file; "" = none. Default: "".
+  uint64_t max_file_bytes = 64ull << 20;  // Rotate beyond this. Default: 64 MiB.
+  int max_files = 5;                      // Rotated files kept. Default: 5.
+  bool to_store = true;         // Keep records in the store (GET /system/audit). Default: true.
+  bool include_params = false;  // Record bound parameter values. Default: false.
   // Audit slots: audited requests still running plus records not yet in the
   // file and the store (a failing store keeps its records here). Default: 100 000.
   uint64_t queue_capacity = 100000;

@@ -25,6 +25,12 @@ struct ServiceConfig {
   std::string user_id;     // Spark Connect user_id. Default: "lakegate".
   int pool_size = 4;       // Sessions kept per service. Default: 4.
   int max_records = 1000;  // Cap on rows a table read returns. Default: 1000.
+  // Requests of this service running at once; more wait in its queue.
+  // Default: 16.
+  int max_concurrent_requests = 16;
+  // Requests waiting beyond that; one more is answered 503 with Retry-After
+  // at once. Default: 256.
+  int max_queued_requests = 256;
 
   bool operator==(const ServiceConfig&) const = default;
 };

@@ -1,23 +1,24 @@
 #include "http/connection.h"
 
 #include <algorithm>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/http/chunk_encode.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
-#include <cctype>
+#include <condition_variable>
 #include <exception>
+#include <mutex>
 #include <utility>
 
 #include "http/access_log.h"
 #include "http/error_envelope.h"
 #include "http/request_target.h"
+#include "http/response_wire.h"
 #include "util/ascii.h"
 
 namespace lakegate::http {
@@ -27,45 +28,13 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using boost::system::error_code;
 using tcp = asio::ip::tcp;
-using ResponseHeader = bhttp::response_header<>;
 
 namespace {
 
 constexpr auto kDrainTime = std::chrono::milliseconds(1000);
 constexpr size_t kDrainBytes = 1 << 20;
 constexpr auto kTlsShutdownTime = std::chrono::milliseconds(200);
-
-// Header values from handlers must not smuggle a line break onto the wire.
-std::string strip_line_breaks(std::string_view value) {
-  std::string out(value);
-  out.erase(std::remove_if(out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }),
-            out.end());
-  return out;
-}
-
-// The status line and headers of a response; the framing headers
-// (Content-Length, Transfer-Encoding, Connection) are the server's to set.
-ResponseHeader make_header(const Request& request, const Response& response, bool keep_alive) {
-  ResponseHeader header;
-  header.version(11);
-  const int status = response.status >= 100 && response.status <= 999 ? response.status : 500;
-  header.result(static_cast<unsigned>(status));
-  if (bhttp::int_to_status(static_cast<unsigned>(status)) == bhttp::status::unknown) {
-    header.reason(status == 499 ? "Client Closed Request" : "Status");
-  }
-  for (const auto& [name, value] : response.headers) {
-    const std::string lower_name = util::ascii_lower(name);
-    if (lower_name == "content-length" || lower_name == "transfer-encoding" ||
-        lower_name == "connection" || name.find_first_of("\r\n: ") != std::string::npos) {
-      continue;
-    }
-    header.insert(name, strip_line_breaks(value));
-  }
-  header.set("X-Request-Id", request.request_id);
-  header.set(bhttp::field::server, "lakegate");
-  if (!keep_alive) header.set(bhttp::field::connection, "close");
-  return header;
-}
+constexpr size_t kFirstReadBytes = 4096;
 
 bool is_http_category(const error_code& ec) {
   return &ec.category() == &bhttp::make_error_code(bhttp::error::bad_method).category();
@@ -73,29 +42,37 @@ bool is_http_category(const error_code& ec) {
 
 }  // namespace
 
-// The ByteSink a streaming producer writes to: headers at the first write,
-// then one chunk per write, each bounded by the write timeout.
-class ChunkedSink final : public util::ByteSink {
+// The ByteSink a streaming producer writes to, on its worker: the head
+// with the first chunk, then one chunk per write, each within the write
+// timeout.
+class StreamSink final : public util::ByteSink {
  public:
-  ChunkedSink(Connection& connection, ResponseHeader header)
-      : connection_(connection), header_(std::move(header)) {}
+  StreamSink(Connection& connection, std::string head)
+      : connection_(connection), head_(std::move(head)) {}
 
   bool write(std::string_view bytes) override {
     if (failed_) return false;
     if (connection_.force_closed_.load()) return fail();
     if (bytes.empty()) return true;
+    const std::string size_line = chunk_size_line(bytes.size());
+    std::vector<asio::const_buffer> buffers;
     if (!started_) {
       started_ = true;
-      if (!send_header()) return fail();
+      buffers.push_back(asio::buffer(head_));
     }
-    const auto chunk = bhttp::make_chunk(asio::const_buffer(bytes.data(), bytes.size()));
-    if (!write_buffers(chunk)) return fail();
+    buffers.push_back(asio::buffer(size_line));
+    buffers.push_back(asio::buffer(bytes.data(), bytes.size()));
+    buffers.push_back(asio::buffer(kChunkEnd.data(), kChunkEnd.size()));
+    if (!connection_.write_and_wait(buffers)) return fail();
     body_bytes_ += bytes.size();
     return true;
   }
 
   // Sends the terminating chunk.
-  bool finish() { return !failed_ && write_buffers(bhttp::make_chunk_last()); }
+  bool finish() {
+    return !failed_ &&
+           connection_.write_and_wait({asio::buffer(kLastChunk.data(), kLastChunk.size())});
+  }
 
   bool started() const { return started_; }
   bool failed() const { return failed_; }
@@ -106,42 +83,28 @@ class ChunkedSink final : public util::ByteSink {
     failed_ = true;
     return false;
   }
-  bool send_header() {
-    bhttp::response<bhttp::empty_body> message(std::move(header_));
-    message.chunked(true);
-    bhttp::response_serializer<bhttp::empty_body> serializer(message);
-    const error_code ec =
-        connection_.run_io(connection_.context_.options.write_timeout, [&](auto done) {
-          connection_.with_stream(
-              [&](auto& stream) { bhttp::async_write_header(stream, serializer, done); });
-        });
-    return !ec;
-  }
-  template <typename Buffers>
-  bool write_buffers(const Buffers& buffers) {
-    const error_code ec =
-        connection_.run_io(connection_.context_.options.write_timeout, [&](auto done) {
-          connection_.with_stream([&](auto& stream) { asio::async_write(stream, buffers, done); });
-        });
-    return !ec;
-  }
 
   Connection& connection_;
-  ResponseHeader header_;
+  std::string head_;
   bool started_ = false;
   bool failed_ = false;
   uint64_t body_bytes_ = 0;
 };
 
-Connection::Connection(const ConnectionContext& context, std::unique_ptr<asio::io_context> io,
-                       tcp::socket socket)
-    : context_(context), io_(std::move(io)), socket_(std::move(socket)), timer_(*io_) {
+Connection::Connection(const ConnectionContext& context, uint64_t id, tcp::socket socket)
+    : context_(context),
+      id_(id),
+      executor_(socket.get_executor()),
+      socket_(std::move(socket)),
+      timer_(executor_) {
   error_code ec;
   const tcp::endpoint remote = socket_.remote_endpoint(ec);
   if (!ec) remote_address_ = remote.address().to_string();
 }
 
-Connection::~Connection() = default;
+Connection::~Connection() {
+  if (context_.on_end) context_.on_end(id_);
+}
 
 tcp::socket& Connection::tcp() {
   return tls_ ? tls_->next_layer() : socket_;
@@ -153,134 +116,152 @@ decltype(auto) Connection::with_stream(Function&& function) {
   return function(socket_);
 }
 
-template <typename Initiate>
-error_code Connection::run_io(Clock::duration timeout, Initiate&& initiate) {
-  if (force_closed_.load()) return asio::error::operation_aborted;
-  bool finished = false;
-  bool timed_out = false;
-  error_code result;
-  timer_.expires_after(timeout);
-  timer_.async_wait([&](error_code ec) {
-    if (ec || finished) return;
-    timed_out = true;
+void Connection::arm_deadline(Clock::time_point deadline) {
+  timed_out_ = false;
+  const uint64_t generation = ++deadline_generation_;
+  timer_.expires_at(deadline);
+  timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
+    if (ec || generation != self->deadline_generation_) return;
+    self->timed_out_ = true;
     error_code ignored;
-    tcp().cancel(ignored);
+    self->tcp().cancel(ignored);
   });
-  auto done = [&](error_code ec, std::size_t = 0) {
-    finished = true;
-    result = ec;
-    timer_.cancel();
-  };
-  initiate(done);
-  io_->restart();
-  io_->run();
-  if (result && timed_out) return beast::error::timeout;
-  return result;
+}
+
+void Connection::disarm_deadline() {
+  ++deadline_generation_;
+  timer_.cancel();
+}
+
+void Connection::start() {
+  asio::dispatch(executor_, [self = shared_from_this()] {
+    if (self->context_.tls != nullptr) {
+      self->handshake();
+    } else {
+      self->wait_for_request();
+    }
+  });
 }
 
 void Connection::request_stop() {
-  asio::post(*io_, [this] {
-    if (idle_ && buffer_.size() == 0) {
-      error_code ignored;
-      tcp().cancel(ignored);
-    }
+  asio::post(executor_, [self = shared_from_this()] {
+    if (self->idle_ && self->buffer_.size() == 0) self->close_socket();
   });
 }
 
 void Connection::force_close() {
   force_closed_.store(true);
-  asio::post(*io_, [this] {
-    error_code ignored;
-    tcp().shutdown(tcp::socket::shutdown_both, ignored);
-    tcp().close(ignored);
-  });
+  asio::post(executor_, [self = shared_from_this()] { self->close_socket(); });
 }
 
-void Connection::serve() {
-  try {
-    serve_requests();
-  } catch (const std::exception& exception) {
-    log_server_error("connection failed", exception.what());
-  } catch (...) {
-    log_server_error("connection failed", "unknown exception");
-  }
+void Connection::close_socket() {
+  if (closed_) return;
+  closed_ = true;
+  disarm_deadline();
   error_code ignored;
   tcp().shutdown(tcp::socket::shutdown_both, ignored);
   tcp().close(ignored);
 }
 
-bool Connection::handshake() {
+void Connection::handshake() {
   tls_.emplace(std::move(socket_), *context_.tls);
-  const error_code ec = run_io(context_.options.read_timeout, [&](auto done) {
-    tls_->async_handshake(asio::ssl::stream_base::server, [done](error_code ec) { done(ec); });
-  });
-  if (!ec) return true;
-  // One line for what an operator may want to see (plain HTTP on the HTTPS
-  // port, no common protocol version or cipher, a client that never said
-  // hello); none for a client that just went away, nor during shutdown.
-  const bool went_away = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
-                         ec == asio::error::connection_reset;
-  if (!went_away && !force_closed_.load() && !context_.stopping.load()) {
-    log_server_info("TLS handshake failed", remote_address_ + ": " + ec.message());
-  }
-  return false;
-}
-
-void Connection::serve_requests() {
-  if (context_.tls != nullptr && !handshake()) return;
-  while (!context_.stopping.load()) {
-    if (!wait_for_request()) return;
-    const auto started = Clock::now();
-    std::optional<BeastRequest> request = read_request();
-    if (!request) return;
-    if (!answer(*request, started)) {
-      graceful_close();
+  arm_deadline(Clock::now() + context_.options.read_timeout);
+  tls_->async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](error_code ec) {
+    self->disarm_deadline();
+    if (!ec && !self->force_closed_.load()) {
+      self->wait_for_request();
       return;
     }
-  }
+    // One line for what an operator may want to see (plain HTTP on the HTTPS
+    // port, no common protocol version or cipher, a client that never said
+    // hello); none for a client that just went away, nor during shutdown.
+    const bool went_away = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
+                           ec == asio::error::connection_reset;
+    if (ec && !went_away && !self->force_closed_.load() && !self->context_.stopping.load()) {
+      log_server_info("TLS handshake failed",
+                      self->remote_address_ + ": " +
+                          (self->timed_out_ ? std::string("timed out") : ec.message()));
+    }
+    self->close_socket();
+  });
 }
 
-bool Connection::wait_for_request() {
-  if (buffer_.size() > 0) return true;
+void Connection::wait_for_request() {
+  if (closed_ || force_closed_.load()) return close_socket();
+  if (buffer_.size() > 0) return read_request();  // a pipelined request is here
+  if (context_.stopping.load()) return close_socket();
+  // An idle connection keeps no buffer: memory is taken when bytes arrive.
+  buffer_.shrink_to_fit();
   idle_ = true;
-  std::size_t received = 0;
-  const error_code ec = run_io(context_.options.idle_timeout, [&](auto done) {
-    with_stream([&](auto& stream) {
-      stream.async_read_some(buffer_.prepare(4096), [&received, done](error_code ec, size_t n) {
-        received = n;
-        done(ec, n);
+  arm_deadline(Clock::now() + context_.options.idle_timeout);
+  auto self = shared_from_this();
+  if (!tls_) {
+    socket_.async_wait(tcp::socket::wait_read, [self](error_code ec) {
+      self->idle_ = false;
+      self->disarm_deadline();
+      if (ec || self->closed_) return self->close_socket();
+      self->read_request();
+    });
+    return;
+  }
+  // TLS: bytes must go through the TLS stream (its buffers are released
+  // while idle, SSL_MODE_RELEASE_BUFFERS).
+  tls_->async_read_some(buffer_.prepare(kFirstReadBytes), [self](error_code ec, size_t received) {
+    self->idle_ = false;
+    self->disarm_deadline();
+    self->buffer_.commit(received);
+    if (ec || received == 0 || self->closed_) return self->close_socket();
+    self->read_request();
+  });
+}
+
+void Connection::read_request() {
+  const ServerOptions& options = context_.options;
+  request_started_ = Clock::now();
+  parser_.emplace();
+  parser_->header_limit(options.max_header_bytes);
+  parser_->body_limit(options.max_body_bytes);
+  arm_deadline(request_started_ + std::min(options.header_timeout, options.read_timeout));
+  with_stream([&](auto& stream) {
+    bhttp::async_read_header(stream, buffer_, *parser_,
+                             [self = shared_from_this()](error_code ec, size_t) {
+                               self->disarm_deadline();
+                               if (ec) return self->on_read_failed(ec);
+                               if (self->parser_->is_done()) return self->dispatch();
+                               self->read_body();
+                             });
+  });
+}
+
+void Connection::read_body() {
+  auto self = shared_from_this();
+  auto read_rest = [self] {
+    self->arm_deadline(self->request_started_ + self->context_.options.read_timeout);
+    self->with_stream([&](auto& stream) {
+      bhttp::async_read(stream, self->buffer_, *self->parser_, [self](error_code ec, size_t) {
+        self->disarm_deadline();
+        if (ec) return self->on_read_failed(ec);
+        self->dispatch();
       });
     });
+  };
+  if (!beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) return read_rest();
+  static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  arm_deadline(Clock::now() + context_.options.write_timeout);
+  with_stream([&](auto& stream) {
+    asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
+                      [self, read_rest](error_code ec, size_t) {
+                        self->disarm_deadline();
+                        if (ec) return self->close_socket();
+                        read_rest();
+                      });
   });
-  idle_ = false;
-  buffer_.commit(received);
-  return !ec && received > 0;
 }
 
-std::optional<Connection::BeastRequest> Connection::read_request() {
+void Connection::on_read_failed(error_code ec) {
+  if (force_closed_.load() || closed_) return close_socket();
   const ServerOptions& options = context_.options;
-  bhttp::request_parser<bhttp::string_body> parser;
-  parser.header_limit(options.max_header_bytes);
-  parser.body_limit(options.max_body_bytes);
-  const auto deadline = Clock::now() + options.read_timeout;
-  const auto remaining = [&] {
-    return std::max<Clock::duration>(deadline - Clock::now(), std::chrono::milliseconds(1));
-  };
-
-  error_code ec = run_io(remaining(), [&](auto done) {
-    with_stream([&](auto& stream) { bhttp::async_read_header(stream, buffer_, parser, done); });
-  });
-  if (!ec && !parser.is_done()) {
-    if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue") &&
-        !write_raw("HTTP/1.1 100 Continue\r\n\r\n")) {
-      return std::nullopt;
-    }
-    ec = run_io(remaining(), [&](auto done) {
-      with_stream([&](auto& stream) { bhttp::async_read(stream, buffer_, parser, done); });
-    });
-  }
-  if (!ec) return parser.release();
-
+  Parser& parser = *parser_;
   std::string request_id;
   if (parser.is_header_done()) {
     const auto incoming = parser.get()["X-Request-Id"];
@@ -289,9 +270,10 @@ std::optional<Connection::BeastRequest> Connection::read_request() {
   if (request_id.empty()) request_id = new_request_id();
   int status = 0;
   std::string message;
-  if (ec == beast::error::timeout) {
+  if (timed_out_) {
     status = 408;
-    message = "request not received within the read timeout";
+    message = parser.is_header_done() ? "request not received within the read timeout"
+                                      : "request headers not received within the header timeout";
   } else if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
     status = 431;
     message = "request headers exceed " + std::to_string(options.max_header_bytes) + " bytes";
@@ -303,193 +285,257 @@ std::optional<Connection::BeastRequest> Connection::read_request() {
     status = 400;
     message = "malformed HTTP request: " + ec.message();
   }
-  if (status != 0 && !force_closed_.load()) {
-    if (write_error(status, message, request_id)) graceful_close();
-    if (context_.options.access_log) {
-      log_access({.method = parser.is_header_done() ? parser.get().method_string() : "-",
-                  .path = "-",
-                  .status = status,
-                  .request_id = request_id,
-                  .remote_address = remote_address_});
-    }
-  }
-  return std::nullopt;
+  if (status == 0) return close_socket();  // the client went away
+  request_ = Request{};
+  request_.request_id = std::move(request_id);
+  request_.remote_address = remote_address_;
+  request_.method = parser.is_header_done() ? std::string(parser.get().method_string()) : "-";
+  request_.path = "-";
+  keep_alive_ = false;
+  set_error_response(status, message);
+  write_complete_response();
 }
 
-bool Connection::write_raw(std::string_view bytes) {
-  const error_code ec = run_io(context_.options.write_timeout, [&](auto done) {
-    with_stream([&](auto& stream) {
-      asio::async_write(stream, asio::const_buffer(bytes.data(), bytes.size()), done);
-    });
-  });
-  return !ec;
+void Connection::set_error_response(int status, std::string_view message) {
+  response_ = Response::json(status, error_envelope(status, message));
 }
 
-bool Connection::write_error(int status, std::string_view message, const std::string& request_id) {
-  Request request;
-  request.request_id = request_id;
-  uint64_t ignored = 0;
-  return write_complete(request, Response::json(status, error_envelope(status, message)),
-                        /*keep_alive=*/false, ignored);
-}
-
-bool Connection::write_complete(const Request& request, const Response& response, bool keep_alive,
-                                uint64_t& body_bytes) {
-  ResponseHeader header = make_header(request, response, keep_alive);
-  error_code ec;
-  if (request.head_only) {
-    bhttp::response<bhttp::empty_body> message(std::move(header));
-    if (response.producer) {
-      message.chunked(true);
-    } else {
-      message.content_length(response.body.size());
-    }
-    bhttp::response_serializer<bhttp::empty_body> serializer(message);
-    ec = run_io(context_.options.write_timeout, [&](auto done) {
-      with_stream([&](auto& stream) { bhttp::async_write_header(stream, serializer, done); });
-    });
-  } else {
-    bhttp::response<bhttp::string_body> message(std::move(header), response.body);
-    message.prepare_payload();
-    ec = run_io(context_.options.write_timeout, [&](auto done) {
-      with_stream([&](auto& stream) { bhttp::async_write(stream, message, done); });
-    });
-    if (!ec) body_bytes = response.body.size();
-  }
-  return !ec;
-}
-
-bool Connection::write_streamed(const Request& request, Response& response, bool keep_alive,
-                                int& status, uint64_t& body_bytes) {
-  ChunkedSink sink(*this, make_header(request, response, keep_alive));
-  StreamEnd end;
-  try {
-    end = response.producer(sink);
-  } catch (const std::exception& exception) {
-    log_server_error("body producer threw", exception.what());
-    end.kind = StreamEnd::Kind::kReplaced;
-    end.status = 500;
-    end.body = error_envelope(Error(ErrorCode::kInternal, "internal error"));
-  }
-  body_bytes = sink.body_bytes();
-  if (sink.started()) {
-    // A producer that wrote cannot replace its answer any more: drop it.
-    if (sink.failed() || end.kind != StreamEnd::Kind::kComplete) return false;
-    return sink.finish();
-  }
-  switch (end.kind) {
-    case StreamEnd::Kind::kAborted:
-      return false;
-    case StreamEnd::Kind::kReplaced: {
-      status = end.status;
-      return write_complete(request, Response::json(end.status, std::move(end.body)), keep_alive,
-                            body_bytes);
-    }
-    case StreamEnd::Kind::kComplete:
-      break;
-  }
-  Response empty;
-  empty.status = response.status;
-  empty.headers = response.headers;
-  return write_complete(request, empty, keep_alive, body_bytes);
-}
-
-bool Connection::answer(BeastRequest& wire_request, Clock::time_point started) {
-  Request request;
-  request.remote_address = remote_address_;
-  for (const auto& field : wire_request) {
+void Connection::dispatch() {
+  Parser::value_type wire = parser_->release();
+  parser_.reset();
+  ++requests_served_;
+  request_ = Request{};
+  response_ = Response{};
+  body_bytes_ = 0;
+  request_.remote_address = remote_address_;
+  for (const auto& field : wire) {
     std::string name = util::ascii_lower(field.name_string());
-    auto [it, inserted] = request.headers.try_emplace(std::move(name), field.value());
+    auto [it, inserted] = request_.headers.try_emplace(std::move(name), field.value());
     if (!inserted) {
       it->second += ", ";
       it->second += field.value();
     }
   }
-  const std::string* incoming_id = request.header("x-request-id");
-  request.request_id =
+  const std::string* incoming_id = request_.header("x-request-id");
+  request_.request_id =
       incoming_id != nullptr && is_sane_request_id(*incoming_id) ? *incoming_id : new_request_id();
-  request.method = std::string(wire_request.method_string());
+  request_.method = std::string(wire.method_string());
+  wire_keep_alive_ = wire.keep_alive();
+  keep_alive_ = wire_keep_alive_ && !context_.stopping.load() &&
+                requests_served_ < context_.options.max_requests_per_connection;
 
-  Response response;
-  Result<RequestTarget> target = parse_request_target(wire_request.target());
+  Result<RequestTarget> target = parse_request_target(wire.target());
   if (!target) {
-    response = Response::json(400, error_envelope(target.error()));
-    request.path = "-";
-  } else {
-    request.path = std::move(target->path);
-    request.raw_path = std::move(target->raw_path);
-    request.query = std::move(target->query);
-    Result<std::string> method =
-        effective_method(wire_request.method_string(), request.headers, request.query);
-    if (!method) {
-      response = Response::json(400, error_envelope(method.error()));
-    } else {
-      request.method = std::move(*method);
-      if (request.method == "HEAD") {
-        request.method = "GET";
-        request.head_only = true;
-      }
-      request.body = std::move(wire_request.body());
-      try {
-        response = context_.handler.handle(request);
-      } catch (const std::exception& exception) {
-        log_server_error("handler threw", exception.what());
-        response =
-            Response::json(500, error_envelope(Error(ErrorCode::kInternal, "internal error")));
-      }
-    }
+    request_.path = "-";
+    response_ = Response::json(400, error_envelope(target.error()));
+    return write_complete_response();
   }
+  request_.path = std::move(target->path);
+  request_.raw_path = std::move(target->raw_path);
+  request_.query = std::move(target->query);
+  Result<std::string> method =
+      effective_method(wire.method_string(), request_.headers, request_.query);
+  if (!method) {
+    response_ = Response::json(400, error_envelope(method.error()));
+    return write_complete_response();
+  }
+  request_.method = std::move(*method);
+  if (request_.method == "HEAD") {
+    request_.method = "GET";
+    request_.head_only = true;
+  }
+  request_.body = std::move(wire.body());
 
+  WorkLane lane;
+  try {
+    lane = context_.handler.lane(request_);
+  } catch (const std::exception& exception) {
+    log_server_error("handler lane threw", exception.what());
+  }
+  if (lane.run_inline) {
+    try {
+      response_ = context_.handler.handle(request_);
+    } catch (const std::exception& exception) {
+      log_server_error("handler threw", exception.what());
+      response_ =
+          Response::json(500, error_envelope(Error(ErrorCode::kInternal, "internal error")));
+    }
+    if (!response_.producer) return write_complete_response();
+    // A streamed answer writes from a worker, never from the event loop.
+    response_.producer = {};
+    set_error_response(500, "an inline handler cannot stream");
+    return write_complete_response();
+  }
+  const LaneLimits limits{lane.max_running,
+                          lane.max_queued.value_or(context_.options.default_max_queued)};
+  const bool queued = context_.workers.submit(lane.name, limits,
+                                              [self = shared_from_this()] { self->run_handler(); });
+  if (!queued) {
+    set_error_response(
+        503, "server busy: too many requests waiting for \"" + lane.name + "\"; retry later");
+    response_.headers.emplace_back("Retry-After", "1");
+    write_complete_response();
+  }
+}
+
+void Connection::run_handler() {
+  if (force_closed_.load()) {
+    asio::post(executor_, [self = shared_from_this()] { self->close_socket(); });
+    return;
+  }
+  try {
+    response_ = context_.handler.handle(request_);
+  } catch (const std::exception& exception) {
+    log_server_error("handler threw", exception.what());
+    response_ = Response::json(500, error_envelope(Error(ErrorCode::kInternal, "internal error")));
+  }
   // Decided after the handler: a stop() meanwhile ends keep-alive.
-  const bool keep_alive = wire_request.keep_alive() && !context_.stopping.load();
-  int status = response.status;
-  uint64_t body_bytes = 0;
-  bool reusable;
-  if (response.producer && !request.head_only) {
-    reusable = write_streamed(request, response, keep_alive, status, body_bytes);
-  } else {
-    reusable = write_complete(request, response, keep_alive, body_bytes);
+  keep_alive_ = keep_alive_ && !context_.stopping.load();
+  if (response_.producer && !request_.head_only && status_allows_body(response_.status)) {
+    return stream_body();
   }
-  if (context_.options.access_log) {
-    const double duration_ms =
-        std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-    log_access({.method = request.head_only ? "HEAD" : request.method,
-                .path = request.path,
-                .status = status,
-                .body_bytes = body_bytes,
-                .duration_ms = duration_ms,
-                .request_id = request.request_id,
-                .remote_address = remote_address_});
+  asio::post(executor_, [self = shared_from_this()] { self->write_complete_response(); });
+}
+
+void Connection::stream_body() {
+  StreamSink sink(*this, response_head(request_, response_, keep_alive_, BodyFraming::kChunked));
+  StreamEnd end;
+  try {
+    end = response_.producer(sink);
+  } catch (const std::exception& exception) {
+    log_server_error("body producer threw", exception.what());
+    end = StreamEnd::replaced(500, error_envelope(Error(ErrorCode::kInternal, "internal error")));
   }
-  return reusable && keep_alive;
+  response_.producer = {};
+  body_bytes_ = sink.body_bytes();
+  status_ = response_.status;
+  auto self = shared_from_this();
+  if (sink.started()) {
+    // A producer that wrote cannot replace its answer any more: drop it.
+    const bool ok = !sink.failed() && end.kind == StreamEnd::Kind::kComplete && sink.finish();
+    asio::post(executor_, [self, ok] {
+      self->log_request();
+      self->after_response(ok);
+    });
+    return;
+  }
+  switch (end.kind) {
+    case StreamEnd::Kind::kAborted:
+      asio::post(executor_, [self] {
+        self->log_request();
+        self->close_socket();
+      });
+      return;
+    case StreamEnd::Kind::kReplaced:
+      response_ = Response::json(end.status, std::move(end.body));
+      break;
+    case StreamEnd::Kind::kComplete:
+      break;  // an empty body with the response's status and headers
+  }
+  asio::post(executor_, [self] { self->write_complete_response(); });
+}
+
+bool Connection::write_and_wait(const std::vector<asio::const_buffer>& buffers) {
+  std::mutex mutex;
+  std::condition_variable done_signal;
+  bool done = false;
+  bool written = false;
+  auto finish = [&](bool ok) {
+    std::lock_guard lock(mutex);
+    written = ok;
+    done = true;
+    done_signal.notify_one();
+  };
+  asio::post(executor_, [self = shared_from_this(), &buffers, &finish] {
+    if (self->closed_ || self->force_closed_.load()) return finish(false);
+    self->arm_deadline(Clock::now() + self->context_.options.write_timeout);
+    self->with_stream([&](auto& stream) {
+      asio::async_write(stream, buffers, [self, &finish](error_code ec, size_t) {
+        self->disarm_deadline();
+        finish(!ec);
+      });
+    });
+  });
+  std::unique_lock lock(mutex);
+  done_signal.wait(lock, [&] { return done; });
+  return written;
+}
+
+void Connection::write_complete_response() {
+  if (closed_ || force_closed_.load()) {
+    log_request();
+    return close_socket();
+  }
+  status_ = response_.status;
+  const bool with_body = !request_.head_only && status_allows_body(response_.status);
+  head_ = response_head(request_, response_, keep_alive_,
+                        response_.producer ? BodyFraming::kChunked : BodyFraming::kContentLength,
+                        response_.body.size());
+  std::vector<asio::const_buffer> buffers{asio::buffer(head_)};
+  if (with_body && !response_.body.empty()) buffers.push_back(asio::buffer(response_.body));
+  arm_deadline(Clock::now() + context_.options.write_timeout);
+  with_stream([&](auto& stream) {
+    asio::async_write(stream, buffers,
+                      [self = shared_from_this(), with_body](error_code ec, size_t) {
+                        self->disarm_deadline();
+                        if (!ec && with_body) self->body_bytes_ = self->response_.body.size();
+                        self->log_request();
+                        self->after_response(!ec);
+                      });
+  });
+}
+
+void Connection::log_request() {
+  if (!context_.options.access_log) return;
+  const double duration_ms =
+      std::chrono::duration<double, std::milli>(Clock::now() - request_started_).count();
+  log_access({.method = request_.head_only ? "HEAD" : request_.method,
+              .path = request_.path,
+              .status = status_,
+              .body_bytes = body_bytes_,
+              .duration_ms = duration_ms,
+              .request_id = request_.request_id,
+              .remote_address = remote_address_});
+}
+
+void Connection::after_response(bool written) {
+  response_ = Response{};
+  head_.clear();
+  if (!written || closed_ || force_closed_.load()) return close_socket();
+  if (!keep_alive_ || context_.stopping.load()) return graceful_close();
+  request_ = Request{};
+  wait_for_request();
 }
 
 void Connection::graceful_close() {
-  if (force_closed_.load()) return;
-  error_code ignored;
-  if (tls_) {
-    // close_notify, then wait briefly for the client's (most clients just
-    // close the TCP connection, which ends the wait at once).
-    run_io(kTlsShutdownTime,
-           [&](auto done) { tls_->async_shutdown([done](error_code ec) { done(ec); }); });
-  }
-  tcp().shutdown(tcp::socket::shutdown_send, ignored);
-  // Read what the client still sends for a moment: closing with unread
-  // bytes would reset the connection before the client reads our answer.
-  const auto deadline = Clock::now() + kDrainTime;
-  size_t drained = 0;
-  char scratch[8192];
-  while (drained < kDrainBytes && Clock::now() < deadline) {
-    size_t received = 0;
-    const error_code ec = run_io(deadline - Clock::now(), [&](auto done) {
-      tcp().async_read_some(asio::buffer(scratch), [&received, done](error_code ec, size_t n) {
-        received = n;
-        done(ec, n);
-      });
-    });
-    if (ec) break;
-    drained += received;
-  }
+  if (closed_ || force_closed_.load()) return close_socket();
+  auto self = shared_from_this();
+  auto half_close = [self] {
+    error_code ignored;
+    self->tcp().shutdown(tcp::socket::shutdown_send, ignored);
+    // Read what the client still sends for a moment: closing with unread
+    // bytes would reset the connection before the client reads our answer.
+    self->drain(Clock::now() + kDrainTime, 0);
+  };
+  if (!tls_) return half_close();
+  // close_notify, then wait briefly for the client's.
+  arm_deadline(Clock::now() + kTlsShutdownTime);
+  tls_->async_shutdown([self, half_close](error_code) {
+    self->disarm_deadline();
+    half_close();
+  });
+}
+
+void Connection::drain(Clock::time_point deadline, size_t drained) {
+  if (closed_ || drained >= kDrainBytes || Clock::now() >= deadline) return close_socket();
+  buffer_.clear();
+  arm_deadline(deadline);
+  tcp().async_read_some(buffer_.prepare(8192),
+                        [self = shared_from_this(), deadline, drained](error_code ec, size_t n) {
+                          self->disarm_deadline();
+                          if (ec) return self->close_socket();
+                          self->drain(deadline, drained + n);
+                        });
 }
 
 }  // namespace lakegate::http

@@ -1,14 +1,17 @@
 // The contract between the HTTP server (http/server.*) and the resources
 // that answer requests (api/). The server parses a request into `Request`,
-// calls the Handler on the connection's thread, and writes the `Response`:
+// asks the Handler for its WorkLane, calls the Handler on a worker thread
+// when the lane has room, and writes the `Response`:
 // either a complete body, or a streaming producer that writes the body in
 // chunks (Transfer-Encoding: chunked) while results arrive from Spark. The
 // handler never touches the socket.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -91,11 +94,44 @@ struct Response {
   }
 };
 
-// Answers requests; called concurrently from many connection threads.
+// Where a request waits for a worker thread, decided from the request
+// alone before anything runs. Requests of one lane (a service) run at most
+// `max_running` at once and at most `max_queued` more wait; one more is
+// answered 503 with Retry-After at once. Lanes are the handler's names; it
+// must draw them from a fixed set (its services), never from raw input.
+struct WorkLane {
+  std::string name = "default";
+  size_t max_running = 0;  // 0: only the worker pool bounds it
+  // Requests waiting beyond max_running; unset: ServerOptions::default_max_queued.
+  std::optional<size_t> max_queued;
+  // Answer on the event-loop thread, without queueing: only for handlers
+  // that never block (/health).
+  bool run_inline = false;
+
+  static WorkLane inline_lane() {
+    WorkLane lane;
+    lane.name.clear();
+    lane.run_inline = true;
+    return lane;
+  }
+  static WorkLane queue(std::string name, size_t max_running = 0,
+                        std::optional<size_t> max_queued = std::nullopt) {
+    WorkLane lane;
+    lane.name = std::move(name);
+    lane.max_running = max_running;
+    lane.max_queued = max_queued;
+    return lane;
+  }
+};
+
+// Answers requests; handle() is called concurrently from the worker threads
+// (and from the event loop for inline lanes).
 class Handler {
  public:
   virtual ~Handler() = default;
   virtual Response handle(const Request& request) = 0;
+  // Called on the event loop before handle(); must be quick and never block.
+  virtual WorkLane lane(const Request& /*request*/) const { return WorkLane{}; }
 };
 
 }  // namespace lakegate::http

@@ -3,13 +3,15 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
-#include <condition_variable>
 #include <csignal>
 #include <map>
 #include <mutex>
@@ -20,6 +22,7 @@
 #include "http/access_log.h"
 #include "http/connection.h"
 #include "http/error_envelope.h"
+#include "http/work_scheduler.h"
 
 namespace lakegate::http {
 
@@ -123,39 +126,47 @@ Status load_tls(const ServerOptions& options, std::optional<asio::ssl::context>&
 
 struct Server::State {
   State(ServerOptions o, Handler& h)
-      : options(std::move(o)), handler(h), acceptor(io), retry_timer(io) {}
+      : options(std::move(o)),
+        handler(h),
+        acceptor(io),
+        retry_timer(io),
+        grace_timer(io),
+        work_guard(asio::make_work_guard(io)) {}
 
   void accept_next();
   void on_accepted(tcp::socket socket);
-  void run_connection(uint64_t id, std::shared_ptr<Connection> connection);
-  void join_finished();
+  void on_connection_end(uint64_t id);
+  // Runs on the event loop once stop() was called.
+  void begin_shutdown();
+  // Lets the event loop end once stopping and no connection is left.
+  void release_loop_if_done();
 
   ServerOptions options;
   Handler& handler;
-  asio::io_context io;  // the acceptor's
+  asio::io_context io;
   tcp::acceptor acceptor;
   asio::steady_timer retry_timer;
+  asio::steady_timer grace_timer;
+  asio::executor_work_guard<asio::io_context::executor_type> work_guard;
   std::optional<asio::ssl::context> tls;
   std::atomic<bool> stopping{false};
-  std::optional<ConnectionContext> context;  // set by start()
   std::atomic<uint16_t> port{0};
+  std::atomic<size_t> live_count{0};
   bool started = false;
 
   std::mutex mutex;  // guards everything below
-  std::condition_variable changed;
-  struct Live {
-    std::shared_ptr<Connection> connection;
-    std::thread thread;
-  };
-  std::map<uint64_t, Live> live;
-  std::vector<std::thread> finished;  // ended threads, to join
+  std::map<uint64_t, std::weak_ptr<Connection>> live;
   uint64_t next_id = 1;
   bool stop_requested = false;
   std::chrono::steady_clock::time_point deadline;
+
+  // Last: destroyed first, so no worker job outlives what it uses.
+  std::optional<ConnectionContext> context;  // set by start()
+  std::unique_ptr<WorkScheduler> workers;    // set by start()
 };
 
 void Server::State::accept_next() {
-  acceptor.async_accept([this](error_code ec, tcp::socket socket) {
+  acceptor.async_accept(asio::make_strand(io), [this](error_code ec, tcp::socket socket) {
     if (!acceptor.is_open() || stopping.load()) return;
     if (ec) {
       // E.g. out of file descriptors: back off briefly instead of spinning.
@@ -172,17 +183,15 @@ void Server::State::accept_next() {
 }
 
 void Server::State::on_accepted(tcp::socket socket) {
-  // Responses leave in several writes (headers, chunks): without this, Nagle's
-  // algorithm holds each small write until the client's delayed ACK (~40 ms).
+  // Responses leave in few writes, but a streamed body is several: without
+  // this, Nagle's algorithm holds a small write until the client's delayed
+  // ACK (~40 ms).
   error_code nodelay_ec;
   socket.set_option(tcp::no_delay(true), nodelay_ec);
-  join_finished();
-  std::unique_lock lock(mutex);
-  if (live.size() >= options.max_connections) {
-    lock.unlock();
+  if (live_count.load() >= options.max_connections) {
     if (tls) {
       // A plaintext 503 means nothing to a TLS client, and a handshake here
-      // would spend the acceptor's time when the server is busiest: close.
+      // would spend the event loop's time when the server is busiest: close.
       error_code ignored;
       socket.close(ignored);
       return;
@@ -190,57 +199,64 @@ void Server::State::on_accepted(tcp::socket socket) {
     std::make_shared<Rejection>(std::move(socket), io)->start();
     return;
   }
-  error_code ec;
-  const tcp::endpoint local = socket.local_endpoint(ec);
-  if (ec) return;
-  // Move the socket onto the connection's own io_context.
-  auto connection_io = std::make_unique<asio::io_context>(1);
-  tcp::socket moved(*connection_io);
-  moved.assign(local.protocol(), socket.release(ec), ec);
-  if (ec) return;
-  auto connection =
-      std::make_shared<Connection>(*context, std::move(connection_io), std::move(moved));
-  const uint64_t id = next_id++;
-  try {
-    // The thread blocks on `mutex` when it ends, so it is registered first.
-    Live entry{connection, std::thread([this, id, connection] { run_connection(id, connection); })};
-    live.emplace(id, std::move(entry));
-  } catch (const std::system_error& error) {
-    log_server_error("cannot start a connection thread", error.what());
-  }
-}
-
-void Server::State::run_connection(uint64_t id, std::shared_ptr<Connection> connection) {
-  connection->serve();
-  std::lock_guard lock(mutex);
-  auto it = live.find(id);
-  if (it != live.end()) {
-    finished.push_back(std::move(it->second.thread));
-    live.erase(it);
-  }
-  changed.notify_all();
-}
-
-void Server::State::join_finished() {
-  std::vector<std::thread> to_join;
+  std::shared_ptr<Connection> connection;
   {
     std::lock_guard lock(mutex);
-    to_join.swap(finished);
+    const uint64_t id = next_id++;
+    connection = std::make_shared<Connection>(*context, id, std::move(socket));
+    live.emplace(id, connection);
+    live_count.fetch_add(1);
   }
-  for (std::thread& thread : to_join) thread.join();
+  connection->start();
+}
+
+void Server::State::on_connection_end(uint64_t id) {
+  {
+    std::lock_guard lock(mutex);
+    live.erase(id);
+    live_count.fetch_sub(1);
+  }
+  if (stopping.load()) asio::post(io, [this] { release_loop_if_done(); });
+}
+
+void Server::State::begin_shutdown() {
+  error_code ignored;
+  acceptor.close(ignored);
+  retry_timer.cancel();
+  std::vector<std::shared_ptr<Connection>> connections;
+  {
+    std::lock_guard lock(mutex);
+    for (auto& [id, weak] : live) {
+      if (auto connection = weak.lock()) connections.push_back(std::move(connection));
+    }
+  }
+  for (auto& connection : connections) connection->request_stop();
+  connections.clear();
+  grace_timer.expires_at(deadline);
+  grace_timer.async_wait([this](error_code ec) {
+    if (ec) return;
+    std::vector<std::shared_ptr<Connection>> remaining;
+    {
+      std::lock_guard lock(mutex);
+      for (auto& [id, weak] : live) {
+        if (auto connection = weak.lock()) remaining.push_back(std::move(connection));
+      }
+    }
+    for (auto& connection : remaining) connection->force_close();
+  });
+  release_loop_if_done();
+}
+
+void Server::State::release_loop_if_done() {
+  if (!stopping.load() || live_count.load() != 0) return;
+  grace_timer.cancel();
+  work_guard.reset();
 }
 
 Server::Server(ServerOptions options, Handler& handler)
     : state_(std::make_unique<State>(std::move(options), handler)) {}
 
-Server::~Server() {
-  {
-    std::unique_lock lock(state_->mutex);
-    for (auto& [id, entry] : state_->live) entry.connection->force_close();
-    state_->changed.wait(lock, [&] { return state_->live.empty(); });
-  }
-  state_->join_finished();
-}
+Server::~Server() = default;
 
 Status Server::start() {
   State& state = *state_;
@@ -263,8 +279,15 @@ Status Server::start() {
                                             std::to_string(options.port) + ": " + ec.message());
   }
   state.port.store(state.acceptor.local_endpoint().port());
-  state.context.emplace(
-      ConnectionContext{options, state.handler, state.tls ? &*state.tls : nullptr, state.stopping});
+  if (state.tls) {
+    // Idle TLS connections give their read and write buffers back.
+    SSL_CTX_set_mode(state.tls->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+  }
+  state.workers = std::make_unique<WorkScheduler>(options.worker_threads);
+  State* raw = &state;
+  state.context.emplace(ConnectionContext{options, state.handler, *state.workers,
+                                          state.tls ? &*state.tls : nullptr, state.stopping,
+                                          [raw](uint64_t id) { raw->on_connection_end(id); }});
   state.started = true;
   return ok_status();
 }
@@ -273,14 +296,20 @@ Status Server::run() {
   State& state = *state_;
   if (Status started = start(); !started) return started;
   state.accept_next();
-  state.io.run();  // until stop() closes the acceptor and rejections end
-
-  std::unique_lock lock(state.mutex);
-  state.changed.wait_until(lock, state.deadline, [&] { return state.live.empty(); });
-  for (auto& [id, entry] : state.live) entry.connection->force_close();
-  state.changed.wait(lock, [&] { return state.live.empty(); });
-  lock.unlock();
-  state.join_finished();
+  size_t io_threads = state.options.io_threads;
+  if (io_threads == 0) {
+    const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    io_threads = std::clamp<size_t>(cores / 2, 1, 4);
+  }
+  std::vector<std::thread> extra;
+  for (size_t index = 1; index < io_threads; ++index) {
+    extra.emplace_back([&state] { state.io.run(); });
+  }
+  // Until stop() and every connection has ended (the work guard keeps the
+  // loop alive while handlers run on workers with no socket operation
+  // pending).
+  state.io.run();
+  for (std::thread& thread : extra) thread.join();
   return ok_status();
 }
 
@@ -292,13 +321,8 @@ void Server::stop(std::chrono::milliseconds grace) {
     state.stop_requested = true;
     state.deadline = std::chrono::steady_clock::now() + grace;
     state.stopping.store(true);
-    for (auto& [id, entry] : state.live) entry.connection->request_stop();
   }
-  asio::post(state.io, [&state] {
-    error_code ignored;
-    state.acceptor.close(ignored);
-    state.retry_timer.cancel();
-  });
+  asio::post(state.io, [&state] { state.begin_shutdown(); });
 }
 
 uint16_t Server::bound_port() const {
@@ -306,8 +330,7 @@ uint16_t Server::bound_port() const {
 }
 
 size_t Server::active_connections() const {
-  std::lock_guard lock(state_->mutex);
-  return state_->live.size();
+  return state_->live_count.load();
 }
 
 struct ShutdownSignals::State {

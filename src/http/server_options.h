@@ -20,6 +20,10 @@ struct ServerOptions {
   // Limit on a request body; over it → 413 (JSON envelope) and close.
   // Default: 8 MiB.
   uint64_t max_body_bytes = 8 * 1024 * 1024;
+  // Time allowed to receive one request's start line and headers, counted
+  // from its first byte; over it → 408 and close (a slowloris client that
+  // sends a byte now and then is cut off here). Default: 10 s.
+  std::chrono::milliseconds header_timeout{10'000};
   // Time allowed to receive one request's headers and body, counted from its
   // first byte; over it → 408 and close. Default: 30 s.
   std::chrono::milliseconds read_timeout{30'000};
@@ -30,9 +34,23 @@ struct ServerOptions {
   // stops reading that long is dropped, and the producer's write returns
   // false. Default: 60 s.
   std::chrono::milliseconds write_timeout{60'000};
-  // Connections served at once (one thread each); one more is answered 503
-  // and closed. Default: 256.
-  size_t max_connections = 256;
+  // Connections open at once. An idle keep-alive connection costs a few
+  // kilobytes and no thread; one more is answered 503 and closed. The
+  // process's file-descriptor limit must allow it (`lakegate serve` raises
+  // its soft limit to the hard one). Default: 20 000.
+  size_t max_connections = 20'000;
+  // Requests served on one keep-alive connection; the last one's response
+  // carries `Connection: close`. Default: 1000.
+  size_t max_requests_per_connection = 1000;
+  // Threads that run handlers (which block on Spark). Requests wait for
+  // one in their lane's queue (see WorkLane in handler.h). Default: 64.
+  size_t worker_threads = 64;
+  // Threads running the event loop (accept, TLS, reading and writing);
+  // 0 picks from the number of cores (1 on up to 3 cores, at most 4).
+  // Default: 0.
+  size_t io_threads = 0;
+  // Queue of a lane whose handler names no limits of its own. Default: 1024.
+  size_t default_max_queued = 1024;
   // TLS on the listener: PEM files of the certificate chain (leaf first) and
   // its private key; both or neither (one alone fails start() with
   // kBadConfig, as does a file that does not load). When set, every

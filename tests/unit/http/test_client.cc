@@ -128,6 +128,16 @@ size_t TestClient::read_some(size_t max_bytes, std::chrono::milliseconds timeout
   return total;
 }
 
+bool TestClient::wait_for_bytes(std::string_view needle, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (pending_.find(needle) == std::string::npos) {
+    const auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= 0ms) return false;
+    if (receive(std::chrono::duration_cast<std::chrono::milliseconds>(left)) <= 0) return false;
+  }
+  return true;
+}
+
 void TestClient::reset() {
   linger option{1, 0};
   ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &option, sizeof option);
@@ -143,12 +153,14 @@ ServerOptions test_options() {
   options.idle_timeout = 3s;
   options.write_timeout = 500ms;
   options.max_connections = 32;
+  options.worker_threads = 8;
   options.access_log = false;
   return options;
 }
 
-TestServer::TestServer(ServerOptions options, std::function<Response(const Request&)> function)
-    : handler_(std::move(function)), server_(std::move(options), handler_) {
+TestServer::TestServer(ServerOptions options, std::function<Response(const Request&)> function,
+                       std::function<WorkLane(const Request&)> lane)
+    : handler_(std::move(function), std::move(lane)), server_(std::move(options), handler_) {
   const Status started = server_.start();
   EXPECT_TRUE(started) << (started ? "" : started.error().message);
   thread_ = std::thread([this] { (void)server_.run(); });

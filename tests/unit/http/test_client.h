@@ -40,6 +40,9 @@ class TestClient {
   bool wait_closed(std::chrono::milliseconds timeout = 3s);
   // Reads whatever arrives for up to `timeout` or `max_bytes`.
   size_t read_some(size_t max_bytes, std::chrono::milliseconds timeout = 3s);
+  // Receives until the bytes received so far (and not yet read as a
+  // response) contain `needle`; they stay for read_response().
+  bool wait_for_bytes(std::string_view needle, std::chrono::milliseconds timeout = 3s);
   bool truncated() const { return truncated_; }
   // Closes the socket with SO_LINGER 0 (the peer sees a reset).
   void reset();
@@ -55,12 +58,17 @@ class TestClient {
 
 class FunctionHandler final : public Handler {
  public:
-  explicit FunctionHandler(std::function<Response(const Request&)> function)
-      : function_(std::move(function)) {}
+  explicit FunctionHandler(std::function<Response(const Request&)> function,
+                           std::function<WorkLane(const Request&)> lane = {})
+      : function_(std::move(function)), lane_(std::move(lane)) {}
   Response handle(const Request& request) override { return function_(request); }
+  WorkLane lane(const Request& request) const override {
+    return lane_ ? lane_(request) : WorkLane{};
+  }
 
  private:
   std::function<Response(const Request&)> function_;
+  std::function<WorkLane(const Request&)> lane_;
 };
 
 // Options with short timeouts and no access log.
@@ -69,7 +77,8 @@ ServerOptions test_options();
 // A Server on 127.0.0.1:<ephemeral>, run() on its own thread.
 class TestServer {
  public:
-  TestServer(ServerOptions options, std::function<Response(const Request&)> function);
+  TestServer(ServerOptions options, std::function<Response(const Request&)> function,
+             std::function<WorkLane(const Request&)> lane = {});
   explicit TestServer(std::function<Response(const Request&)> function)
       : TestServer(test_options(), std::move(function)) {}
   ~TestServer();
