@@ -14,6 +14,7 @@
 #include "http/error_envelope.h"
 #include "http/request_target.h"
 #include "lakegate_version.h"
+#include "util/ascii.h"
 #include "util/json_text.h"
 
 namespace lakegate::api {
@@ -66,18 +67,18 @@ class CountingSink final : public util::ByteSink {
 };
 
 http::Response rate_limited(const auth::LimitVerdict& verdict) {
-  std::string body =
-      "{\"error\":{\"code\":429,\"message\":\"API limit(s) exceeded. \",\"context\":[";
+  std::string context = "[";
   for (size_t index = 0; index < verdict.exceeded.size(); ++index) {
     const store::LimitRecord& limit = *verdict.exceeded[index];
-    if (index > 0) body.push_back(',');
-    body += "{\"id\":" + std::to_string(limit.id) + ",\"name\":";
-    util::append_json_string(body, limit.name);
-    body += ",\"rate\":" + std::to_string(limit.rate) + ",\"period\":";
-    util::append_json_string(body, auth::period_name(limit.period));
-    body += "}";
+    if (index > 0) context.push_back(',');
+    context += "{\"id\":" + std::to_string(limit.id) + ",\"name\":";
+    util::append_json_string(context, limit.name);
+    context += ",\"rate\":" + std::to_string(limit.rate) + ",\"period\":";
+    util::append_json_string(context, auth::period_name(limit.period));
+    context += "}";
   }
-  body += "],\"status_code\":429}}";
+  context += "]";
+  std::string body = http::error_envelope(429, "API limit(s) exceeded. ", context, 429);
   auto response = http::Response::json(429, std::move(body));
   response.headers.emplace_back("Retry-After", std::to_string(verdict.retry_after_seconds));
   response.headers.emplace_back("X-RateLimit-Limit", std::to_string(verdict.limit));
@@ -269,9 +270,8 @@ http::Response Gateway::route(const http::Request& request, RequestInfo& info) {
   // Unity Catalog mode: the caller's own Databricks identity runs the request.
   if (security_ != nullptr && service->config.use_unity_catalog) {
     std::string token;
-    std::string header = security_->config().security.unity_catalog_token_header;
-    std::transform(header.begin(), header.end(), header.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string header =
+        util::ascii_lower(security_->config().security.unity_catalog_token_header);
     if (const std::string* given = request.header(header)) token = *given;
     if (token.empty() && info.principal->user) token = info.principal->user->databricks_token;
     if (token.empty()) {

@@ -23,6 +23,7 @@
 #include "api/resources.h"
 #include "api/table_exec.h"
 #include "api/table_handlers.h"
+#include "http/error_envelope.h"
 #include "sql/table_statements.h"
 #include "util/ascii.h"
 #include "util/json_text.h"
@@ -119,17 +120,19 @@ http::Response write_response(const std::string& resource, int64_t affected) {
 // or error object; `failed` the failed indexes.
 http::Response batch_error(const std::string& verb, const std::vector<size_t>& failed,
                            const std::vector<std::string>& results, bool rolled_back) {
-  std::string body = "{\"error\":{\"code\":1000,\"status_code\":400,\"message\":";
-  util::append_json_string(body, "Batch Error: Not all requested records could be " + verb + "." +
-                                     (rolled_back ? " All changes rolled back." : ""));
-  body += ",\"context\":{\"error\":[";
+  std::string context = "{\"error\":[";
   for (size_t i = 0; i < failed.size(); ++i) {
-    if (i) body.push_back(',');
-    body += std::to_string(failed[i]);
+    if (i) context.push_back(',');
+    context += std::to_string(failed[i]);
   }
-  body += "],\"resource\":";
-  body += join_array(results);
-  body += "}}}";
+  context += "],\"resource\":";
+  context += join_array(results);
+  context += "}";
+  std::string body =
+      http::error_envelope(400,
+                           "Batch Error: Not all requested records could be " + verb + "." +
+                               (rolled_back ? " All changes rolled back." : ""),
+                           context, 1000);
   return http::Response::json(400, std::move(body));
 }
 

@@ -6,12 +6,11 @@ namespace lakegate::http {
 namespace {
 
 // Writes everything but the closing braces and the context value.
-void append_head(std::string& out, int status, std::string_view message) {
-  const std::string status_text = std::to_string(status);
+void append_head(std::string& out, int status, std::string_view message, int code) {
   out += "{\"error\":{\"code\":";
-  out += status_text;
+  out += std::to_string(code);
   out += ",\"status_code\":";
-  out += status_text;
+  out += std::to_string(status);
   out += ",\"message\":";
   util::append_json_string(out, message);
   out += ",\"context\":";
@@ -22,7 +21,7 @@ void append_head(std::string& out, int status, std::string_view message) {
 std::string error_envelope(const Error& error) {
   std::string out;
   out.reserve(96 + error.message.size());
-  append_head(out, http_status(error.code), error.message);
+  append_head(out, http_status(error.code), error.message, http_status(error.code));
   if (error.context.empty()) {
     out += "null";
   } else {
@@ -44,8 +43,18 @@ std::string error_envelope(const Error& error) {
 std::string error_envelope(int status, std::string_view message) {
   std::string out;
   out.reserve(96 + message.size());
-  append_head(out, status, message);
+  append_head(out, status, message, status);
   out += "null}}";
+  return out;
+}
+
+std::string error_envelope(int status, std::string_view message, std::string_view context_json,
+                           int code) {
+  std::string out;
+  out.reserve(96 + message.size() + context_json.size());
+  append_head(out, status, message, code);
+  out += context_json.empty() ? std::string_view("null") : context_json;
+  out += "}}";
   return out;
 }
 

@@ -19,4 +19,11 @@ std::string error_envelope(const Error& error);
 // The envelope for a raw HTTP status and message (context null).
 std::string error_envelope(int status, std::string_view message);
 
+// The envelope with a structured context: `context_json` is a JSON value the
+// caller built with util/json_text.h (the 429's list of exceeded limits, a
+// batch error's failed indexes and results), and `code` DreamFactory's code
+// where it differs from the status (1000 for a batch error).
+std::string error_envelope(int status, std::string_view message, std::string_view context_json,
+                           int code);
+
 }  // namespace lakegate::http

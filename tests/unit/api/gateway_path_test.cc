@@ -17,5 +17,19 @@ TEST(SplitApiPath, RemovesPrefixAndVersion) {
   EXPECT_FALSE(split_api_path("/", segments));
 }
 
+// "%2F" inside a segment is part of the name, never a separator.
+TEST(SplitApiPath, RawPathIsSplitBeforeDecoding) {
+  std::vector<std::string> segments;
+  http::Request request;
+  request.raw_path = "/api/v2/svc/_table/a%2Fb%20c";
+  request.path = "/api/v2/svc/_table/a/b c";
+  ASSERT_TRUE(split_api_path(request, segments));
+  EXPECT_EQ(segments, (std::vector<std::string>{"svc", "_table", "a/b c"}));
+  request.raw_path.clear();  // built by hand: the decoded path is all there is
+  ASSERT_TRUE(split_api_path(request, segments));
+  EXPECT_EQ(segments, (std::vector<std::string>{"svc", "_table", "a", "b c"}));
+  EXPECT_FALSE(split_api_path("/api/v2/svc/%zz", segments, /*percent_encoded=*/true));
+}
+
 }  // namespace
 }  // namespace lakegate::api

@@ -63,6 +63,51 @@ services:
   EXPECT_EQ(config->http.max_body_bytes, 8u << 20);
   EXPECT_EQ(config->audit.queue_capacity, 100000u);
   EXPECT_EQ(config->audit.full_wait_ms, 2000);
+  EXPECT_EQ(s.max_concurrent_requests, 16);
+  EXPECT_EQ(s.max_queued_requests, 256);
+  EXPECT_EQ(config->http.max_connections, 20000);
+  EXPECT_EQ(config->http.header_timeout_seconds, 10);
+  EXPECT_EQ(config->http.max_requests_per_connection, 1000);
+  EXPECT_EQ(config->http.worker_threads, 64);
+}
+
+TEST(GatewayConfig, ConnectionAndWorkLimits) {
+  auto config = parse(R"(
+listen: 127.0.0.1:8080
+http:
+  header_timeout_seconds: 2
+  write_timeout_seconds: 7
+  max_connections: 50000
+  max_requests_per_connection: 3
+  worker_threads: 8
+  io_threads: 2
+services:
+  - name: local
+    type: spark
+    config:
+      workspace_url: sc://127.0.0.1:15002
+      max_concurrent_requests: 1
+      max_queued_requests: 0
+)");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->http.header_timeout_seconds, 2);
+  EXPECT_EQ(config->http.write_timeout_seconds, 7);
+  EXPECT_EQ(config->http.max_connections, 50000);
+  EXPECT_EQ(config->http.max_requests_per_connection, 3);
+  EXPECT_EQ(config->http.worker_threads, 8);
+  EXPECT_EQ(config->http.io_threads, 2);
+  EXPECT_EQ(config->services[0].max_concurrent_requests, 1);
+  EXPECT_EQ(config->services[0].max_queued_requests, 0);
+  auto bad = parse(R"(
+services:
+  - name: local
+    type: spark
+    config: {workspace_url: "sc://h:1", max_concurrent_requests: 0}
+)");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("services[0].config.max_concurrent_requests"),
+            std::string::npos)
+      << bad.error().message;
 }
 
 TEST(GatewayConfig, SubstitutesEnvironmentVariables) {

@@ -25,5 +25,13 @@ TEST(ErrorEnvelope, ContextBecomesObject) {
             R"({"errorClass":"TABLE_OR_VIEW_NOT_FOUND","sqlState":"42P01"}}})");
 }
 
+TEST(ErrorEnvelope, StructuredContextAndDreamFactoryCode) {
+  EXPECT_EQ(error_envelope(400, "Batch Error", R"({"error":[1],"resource":[]})", 1000),
+            R"({"error":{"code":1000,"status_code":400,"message":"Batch Error","context":)"
+            R"({"error":[1],"resource":[]}}})");
+  EXPECT_EQ(error_envelope(429, "limits", "", 429),
+            R"({"error":{"code":429,"status_code":429,"message":"limits","context":null}})");
+}
+
 }  // namespace
 }  // namespace lakegate::http
