@@ -15,7 +15,7 @@
 #include "auth/principal.h"
 #include "auth/security_state.h"
 #include "auth/table_policy.h"
-#include "catalog/table_schema.h"
+#include "core/table_schema.h"
 #include "util/result.h"
 
 namespace lakegate::api {

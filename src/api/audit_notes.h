@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "backend/backend.h"
+#include "core/backend.h"
 
 namespace lakegate::api {
 

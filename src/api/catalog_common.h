@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "api/service_registry.h"
-#include "backend/backend.h"
+#include "core/backend.h"
 #include "catalog/name_resolution.h"
 #include "http/handler.h"
 #include "util/sql_identifier.h"

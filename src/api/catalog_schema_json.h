@@ -16,7 +16,7 @@
 
 #include "api/catalog_json.h"
 #include "backend/spark_type.h"
-#include "catalog/table_schema.h"
+#include "core/table_schema.h"
 
 namespace lakegate::api {
 

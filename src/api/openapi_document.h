@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "catalog/table_schema.h"
+#include "core/table_schema.h"
 
 namespace lakegate::api {
 

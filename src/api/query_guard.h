@@ -14,7 +14,7 @@
 
 #include "api/access.h"
 #include "api/service_registry.h"
-#include "backend/backend.h"
+#include "core/backend.h"
 #include "util/result.h"
 
 namespace lakegate::api {

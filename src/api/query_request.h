@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "backend/backend.h"
+#include "core/backend.h"
 #include "util/result.h"
 
 namespace lakegate::api {

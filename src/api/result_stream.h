@@ -10,7 +10,7 @@
 #include <functional>
 
 #include "api/service_registry.h"
-#include "backend/backend.h"
+#include "core/backend.h"
 #include "format/result_writer.h"
 #include "http/handler.h"
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "backend/backend.h"
+#include "core/backend.h"
 #include "catalog/metadata_cache.h"
 #include "config/gateway_config.h"
 #include "util/result.h"

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "api/service_registry.h"
-#include "backend/backend.h"
+#include "core/backend.h"
 #include "util/result.h"
 
 namespace lakegate::api {

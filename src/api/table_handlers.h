@@ -11,7 +11,7 @@
 #include "api/access.h"
 #include "api/service_registry.h"
 #include "api/table_request_parser.h"
-#include "catalog/table_schema.h"
+#include "core/table_schema.h"
 #include "http/handler.h"
 
 namespace lakegate::api {

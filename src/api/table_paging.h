@@ -20,7 +20,7 @@
 #include <string>
 #include <string_view>
 
-#include "catalog/table_schema.h"
+#include "core/table_schema.h"
 #include "util/result.h"
 
 namespace lakegate::api {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "api/service_registry.h"
-#include "backend/backend.h"
+#include "core/backend.h"
 #include "format/result_writer.h"
 #include "http/handler.h"
 

@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-#include "arrow/record_batch.h"
+#include "core/record_batch.h"
 #include "arrow_ipc_generated.h"
 #include "util/result.h"
 

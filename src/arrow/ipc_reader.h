@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "arrow/record_batch.h"
+#include "core/record_batch.h"
 #include "util/result.h"
 
 namespace lakegate::arrow {

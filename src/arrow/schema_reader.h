@@ -3,7 +3,7 @@
 // encoding, unions, view and run-end encoded types, big-endian data).
 #pragma once
 
-#include "arrow/record_batch.h"
+#include "core/record_batch.h"
 #include "arrow_ipc_generated.h"
 #include "util/result.h"
 

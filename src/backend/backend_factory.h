@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "backend/backend.h"
+#include "core/backend.h"
 #include "config/service_config.h"
 #include "util/result.h"
 

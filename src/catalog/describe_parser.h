@@ -17,9 +17,9 @@
 #include <string_view>
 #include <vector>
 
-#include "arrow/record_batch.h"
+#include "core/record_batch.h"
 #include "catalog/metadata_cache.h"
-#include "catalog/table_schema.h"
+#include "core/table_schema.h"
 #include "catalog/text_rows_sink.h"
 
 namespace lakegate::catalog {

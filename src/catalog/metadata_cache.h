@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "backend/backend.h"
-#include "catalog/table_schema.h"
+#include "core/backend.h"
+#include "core/table_schema.h"
 #include "config/service_config.h"
 #include "util/result.h"
 

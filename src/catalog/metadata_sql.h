@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "catalog/table_schema.h"
+#include "core/table_schema.h"
 
 namespace lakegate::catalog::metadata_sql {
 

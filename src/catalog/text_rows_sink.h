@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "arrow/record_batch.h"
-#include "backend/backend.h"
+#include "core/record_batch.h"
+#include "core/backend.h"
 
 namespace lakegate::catalog {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "arrow/record_batch.h"
+#include "core/record_batch.h"
 #include "format/json_value.h"
 #include "format/text_buffer.h"
 

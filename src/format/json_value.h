@@ -21,7 +21,7 @@
 #include <cstdint>
 #include <string>
 
-#include "arrow/record_batch.h"
+#include "core/record_batch.h"
 #include "format/text_buffer.h"
 
 namespace lakegate::format {

@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "arrow/record_batch.h"
-#include "backend/backend.h"
+#include "core/record_batch.h"
+#include "core/backend.h"
 #include "format/text_buffer.h"
 #include "util/byte_sink.h"
 

@@ -25,7 +25,7 @@
 #include <cstdint>
 #include <string>
 
-#include "arrow/record_batch.h"
+#include "core/record_batch.h"
 
 namespace lakegate::format {
 

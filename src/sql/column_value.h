@@ -11,7 +11,7 @@
 
 #include <string_view>
 
-#include "catalog/table_schema.h"
+#include "core/table_schema.h"
 #include "sql/sql_fragment.h"
 #include "sql/table_request.h"
 #include "util/result.h"

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "backend/value.h"
+#include "core/value.h"
 
 namespace lakegate::sql::filter {
 

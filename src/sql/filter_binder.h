@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "catalog/table_schema.h"
+#include "core/table_schema.h"
 #include "sql/filter_ast.h"
 #include "sql/sql_fragment.h"
 #include "sql/table_request.h"

@@ -6,8 +6,8 @@
 
 #include <cstdint>
 
-#include "backend/backend.h"
-#include "catalog/table_schema.h"
+#include "core/backend.h"
+#include "core/table_schema.h"
 #include "util/result.h"
 
 namespace lakegate::sql {

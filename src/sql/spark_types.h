@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "backend/value.h"
+#include "core/value.h"
 
 namespace lakegate::sql {
 

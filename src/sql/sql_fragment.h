@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "backend/backend.h"
-#include "catalog/table_schema.h"
+#include "core/backend.h"
+#include "core/table_schema.h"
 #include "util/result.h"
 
 namespace lakegate::sql {

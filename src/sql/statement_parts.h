@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "catalog/table_schema.h"
+#include "core/table_schema.h"
 #include "sql/filter_binder.h"
 #include "sql/sql_fragment.h"
 #include "sql/table_request.h"

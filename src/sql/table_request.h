@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "backend/value.h"
+#include "core/value.h"
 
 namespace lakegate::sql {
 

@@ -11,8 +11,8 @@
 // also fill `{name}` tokens of the client's filter.
 #pragma once
 
-#include "backend/backend.h"
-#include "catalog/table_schema.h"
+#include "core/backend.h"
+#include "core/table_schema.h"
 #include "sql/filter_binder.h"
 #include "sql/sql_fragment.h"
 #include "sql/table_request.h"

@@ -21,7 +21,7 @@
 
 #include <vector>
 
-#include "arrow/record_batch.h"
+#include "core/record_batch.h"
 #include "backend/hive_thrift/owned_array.h"
 #include "tcli/TCLIService_types.h"
 #include "util/result.h"

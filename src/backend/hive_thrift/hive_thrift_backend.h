@@ -27,7 +27,7 @@
 #include <memory>
 #include <string>
 
-#include "backend/backend.h"
+#include "core/backend.h"
 #include "backend/hive_thrift/endpoint.h"
 #include "backend/hive_thrift/session_pool.h"
 #include "config/service_config.h"

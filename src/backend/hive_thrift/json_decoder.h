@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "arrow/record_batch.h"
+#include "core/record_batch.h"
 #include "backend/hive_thrift/owned_array.h"
 #include "util/result.h"
 

@@ -12,7 +12,7 @@
 #include <atomic>
 #include <string>
 
-#include "backend/backend.h"
+#include "core/backend.h"
 #include "backend/hive_thrift/connection.h"
 
 namespace lakegate::backend::hive_thrift {

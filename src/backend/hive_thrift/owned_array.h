@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "arrow/record_batch.h"
+#include "core/record_batch.h"
 
 namespace lakegate::backend::hive_thrift {
 

@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "arrow/record_batch.h"
+#include "core/record_batch.h"
 #include "backend/hive_thrift/column_decoder.h"
 #include "tcli/TCLIService_types.h"
 #include "util/result.h"

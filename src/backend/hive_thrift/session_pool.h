@@ -20,7 +20,7 @@
 #include <mutex>
 #include <vector>
 
-#include "backend/backend.h"
+#include "core/backend.h"
 #include "backend/hive_thrift/connection.h"
 #include "backend/hive_thrift/endpoint.h"
 #include "util/background_jobs.h"

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "arrow/record_batch.h"
+#include "core/record_batch.h"
 #include "util/result.h"
 
 namespace lakegate::backend::hive_thrift {

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "backend/backend.h"
-#include "backend/value.h"
+#include "core/backend.h"
+#include "core/value.h"
 #include "spark/connect/relations.pb.h"
 #include "util/result.h"
 

@@ -3,7 +3,7 @@
 // so an empty result still has typed columns. Pure; thread-safe.
 #pragma once
 
-#include "arrow/record_batch.h"
+#include "core/record_batch.h"
 #include "spark/connect/types.pb.h"
 
 namespace lakegate::backend::spark_connect {

@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "backend/backend.h"
+#include "core/backend.h"
 #include "util/result.h"
 
 namespace lakegate::backend::spark_connect {

@@ -27,7 +27,7 @@
 #include <optional>
 #include <thread>
 
-#include "backend/backend.h"
+#include "core/backend.h"
 #include "backend/spark_connect/connection_string.h"
 #include "backend/spark_connect/error_mapping.h"
 #include "backend/spark_connect/session_pool.h"

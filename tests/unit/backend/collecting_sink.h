@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "backend/backend.h"
+#include "core/backend.h"
 
 namespace lakegate::backend::testing {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "backend/backend.h"
+#include "core/backend.h"
 
 namespace lakegate::catalog::testing {
 

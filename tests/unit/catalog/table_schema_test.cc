@@ -1,6 +1,6 @@
-// catalog/table_schema.h: SQL quoting of a table name and case-insensitive
+// core/table_schema.h: SQL quoting of a table name and case-insensitive
 // column lookup.
-#include "catalog/table_schema.h"
+#include "core/table_schema.h"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "backend/backend.h"
+#include "core/backend.h"
 #include "format/json_value.h"
 #include "util/json_text.h"
 

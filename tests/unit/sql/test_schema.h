@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "catalog/table_schema.h"
+#include "core/table_schema.h"
 #include "sql/spark_types.h"
 #include "sql/sql_fragment.h"
 #include "util/json_text.h"

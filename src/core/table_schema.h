@@ -1,3 +1,4 @@
+// Part of the header-only core (contract types every layer shares).
 // What lakegate knows about a table: its resolved three-part name, columns
 // with their Spark types, and Delta facts. Produced by catalog::MetadataCache
 // from Spark's own answers (never from the client); consumed by sql/ to check
@@ -10,6 +11,9 @@
 #include <tuple>
 #include <utility>
 #include <vector>
+
+#include "util/ascii.h"
+#include "util/sql_identifier.h"
 
 namespace lakegate::catalog {
 
@@ -29,7 +33,15 @@ struct TableName {
 
 // `catalog`.`schema`.`table` for SQL, each part through
 // util::quote_sql_identifier.
-std::string quote_table_name(const TableName& name);
+inline std::string quote_table_name(const TableName& name) {
+  std::string out;
+  util::append_quoted_identifier(out, name.catalog);
+  out.push_back('.');
+  util::append_quoted_identifier(out, name.schema);
+  out.push_back('.');
+  util::append_quoted_identifier(out, name.table);
+  return out;
+}
 
 struct Column {
   std::string name;        // exact case as Spark reports it
@@ -56,13 +68,38 @@ struct TableSchema {
   std::vector<std::pair<std::string, std::string>> details;
 
   // Case-insensitive lookup (Spark resolves column names case-insensitively).
-  const Column* find(std::string_view column_name) const;
+  const Column* find(std::string_view column_name) const {
+    for (const auto& column : columns) {
+      if (util::equals_ignore_case(column.name, column_name)) return &column;
+    }
+    return nullptr;
+  }
 
   // The columns that identify a record when a request gives no id_field
   // (Spark has no primary keys): the comma-separated columns of table
   // property `lakegate.id_field` (each must exist), else a column named `id`
   // (any case), else none.
-  std::vector<std::string> default_id_fields() const;
+  std::vector<std::string> default_id_fields() const {
+    std::vector<std::string> fields;
+    auto property = properties.find("lakegate.id_field");
+    if (property != properties.end()) {
+      std::string_view list = property->second;
+      while (!list.empty()) {
+        const size_t comma = list.find(',');
+        const Column* column = find(util::trim_whitespace(list.substr(0, comma)));
+        if (column == nullptr) {
+          fields.clear();
+          break;
+        }
+        fields.push_back(column->name);
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+      }
+      if (!fields.empty()) return fields;
+    }
+    if (const Column* id = find("id")) fields.push_back(id->name);
+    return fields;
+  }
 };
 
 }  // namespace lakegate::catalog

@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "arrow/record_batch.h"
-#include "backend/value.h"
+#include "core/record_batch.h"
+#include "core/value.h"
 #include "util/result.h"
 
 namespace lakegate::backend {
