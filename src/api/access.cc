@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/audit_notes.h"
 #include "api/service_registry.h"
 #include "auth/rbac.h"
 #include "util/ascii.h"
@@ -28,7 +29,9 @@ Access Access::open() {
 
 Access::Access(std::shared_ptr<const auth::Principal> principal,
                std::shared_ptr<const auth::SecuritySnapshot> snapshot)
-    : principal_(std::move(principal)), snapshot_(std::move(snapshot)) {}
+    : principal_(std::move(principal)),
+      snapshot_(std::move(snapshot)),
+      audit_notes_(std::make_shared<AuditNotes>()) {}
 
 bool Access::allows(const Service& service, std::string_view component,
                     std::string_view verb) const {

@@ -4,7 +4,9 @@
 // exact component (e.g. the resolved "_table/<catalog>.<schema>.<table>").
 // Deny by default: the Gateway refuses to send a success response from a
 // resource that never asked (a bug guard). With security disabled every
-// check passes and no policy applies.
+// check passes and no policy applies. The Access also carries the
+// request's audit notes (audit_notes.h): copies of an Access share them, and
+// so does any streamed body that holds the pointer.
 #pragma once
 
 #include <memory>
@@ -20,6 +22,7 @@
 
 namespace lakegate::api {
 
+struct AuditNotes;
 struct Service;
 
 class Access {
@@ -58,11 +61,17 @@ class Access {
   void deny_functions(const std::vector<std::string>* functions) { denied_functions_ = functions; }
   const std::vector<std::string>& denied_functions() const;
 
+  // This request's audit notes (never null; fresh for every Access built by
+  // open() or the constructor, shared by its copies). Resources pass it to
+  // what runs statements; the Gateway reads it for the audit record.
+  const std::shared_ptr<AuditNotes>& audit_notes() const { return audit_notes_; }
+
  private:
   std::shared_ptr<const auth::Principal> principal_;
   std::shared_ptr<const auth::SecuritySnapshot> snapshot_;
   std::shared_ptr<bool> checked_ = std::make_shared<bool>(false);
   const std::vector<std::string>* denied_functions_ = nullptr;
+  std::shared_ptr<AuditNotes> audit_notes_;
 };
 
 // `schema` without the columns in `policy.hidden_columns`.

@@ -6,8 +6,6 @@
 namespace lakegate::api {
 namespace {
 
-thread_local AuditNotes notes;
-
 void append_value(std::string& out, const backend::Value& value) {
   using Kind = backend::Value::Kind;
   switch (value.kind) {
@@ -37,15 +35,8 @@ void append_value(std::string& out, const backend::Value& value) {
 
 }  // namespace
 
-AuditNotes& audit_notes() {
-  return notes;
-}
-
-void reset_audit_notes() {
-  notes = AuditNotes{};
-}
-
-void note_statement(const backend::Statement& statement, const Result<backend::Summary>& summary) {
+void note_statement(AuditNotes& notes, const backend::Statement& statement,
+                    const Result<backend::Summary>& summary) {
   notes.sql_hash = crypto::sha256_hex(statement.sql);
   std::string params = "[";
   for (size_t index = 0; index < statement.positional.size(); ++index) {

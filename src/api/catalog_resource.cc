@@ -64,7 +64,7 @@ http::Response list_tables(Service& service, const std::string& catalog, const s
 
 }  // namespace
 
-http::Response handle_catalog(const http::Request& request, Service& service,
+http::Response handle_catalog(const http::Request& request, const std::shared_ptr<Service>& service,
                               const std::vector<std::string>& path, const Access& access) {
   if (!is_read(request)) return method_not_allowed(request, "GET, HEAD");
   if (path.size() > 2) {
@@ -72,14 +72,14 @@ http::Response handle_catalog(const http::Request& request, Service& service,
   }
   std::string component = "_catalog";
   for (const auto& part : path) component += "/" + part;
-  if (Status allowed = access.authorize(service, component, "GET"); !allowed) {
+  if (Status allowed = access.authorize(*service, component, "GET"); !allowed) {
     return error_response(allowed.error());
   }
-  refresh_if_asked(request, service);
-  backend::CancelToken cancel(metadata_deadline(service));
-  if (path.empty()) return list_catalogs(service, cancel);
-  if (path.size() == 1) return list_schemas(service, path[0], cancel);
-  return list_tables(service, path[0], path[1], cancel, access);
+  refresh_if_asked(request, *service);
+  backend::CancelToken cancel(metadata_deadline(*service));
+  if (path.empty()) return list_catalogs(*service, cancel);
+  if (path.size() == 1) return list_schemas(*service, path[0], cancel);
+  return list_tables(*service, path[0], path[1], cancel, access);
 }
 
 }  // namespace lakegate::api

@@ -1,12 +1,16 @@
 // lakegate's REST surface: the http::Handler that runs every request through
-// the filter chain and routes it to its resource:
-//   CORS preflight → /health → audit admission (a slot in the audit log, else
-//   503 + Retry-After and nothing runs) → login endpoints → authenticate (API
-//   key / JWT / Basic) → rate limits → sys-admin check for /system → the
-//   service's resource, which authorizes its exact component (deny by
-//   default) → CORS headers → audit record in the admitted slot (when a
-//   streamed body ends).
-// With security disabled (loopback only) every request is let through.
+// the filter chain (api/filters/) and routes it to its resource:
+//   CorsFilter (preflights) → HealthFilter → AuditFilter (a slot in the audit
+//   log, else 503 + Retry-After and nothing runs) → PathFilter (/api[/vN],
+//   split on the raw path) → LoginFilter (session endpoints) →
+//   AuthenticateFilter (API key / JWT / Basic) → ServiceFilter →
+//   RateLimitFilter → UnityCatalogFilter → the router: the service list,
+//   /system (sys-admins), /api_docs, or the service's resource, which
+//   authorizes its exact component (deny by default). On the way back:
+//   the audit record in the admitted slot (when a streamed body ends), then
+//   CORS headers.
+// With security disabled (loopback only) the chain has no audit, login,
+// authentication or rate-limit filter: every request is let through.
 #pragma once
 
 #include <memory>
@@ -14,6 +18,7 @@
 #include <vector>
 
 #include "api/access.h"
+#include "api/filters/request_filter.h"
 #include "api/security.h"
 #include "api/service_registry.h"
 #include "config/gateway_config.h"
@@ -24,8 +29,8 @@ namespace lakegate::api {
 class Gateway final : public http::Handler {
  public:
   // `security` null = security disabled.
-  Gateway(ServiceRegistry& services, Security* security, std::vector<config::CorsRule> cors = {})
-      : services_(services), security_(security), cors_(std::move(cors)) {}
+  Gateway(ServiceRegistry& services, Security* security, std::vector<config::CorsRule> cors = {});
+  ~Gateway() override;
   http::Response handle(const http::Request& request) override;
   // /health and CORS preflights run inline (they never block); a service's
   // requests wait in its own lane (max_concurrent_requests,
@@ -33,16 +38,17 @@ class Gateway final : public http::Handler {
   http::WorkLane lane(const http::Request& request) const override;
 
  private:
-  struct RequestInfo;
-  http::Response route(const http::Request& request, RequestInfo& info);
-  http::Response handle_service(const http::Request& request, Service& service,
+  // The end of the chain: the resource the request's path names.
+  http::Response route(RequestContext& context);
+  http::Response handle_service(const http::Request& request,
+                                const std::shared_ptr<Service>& service,
                                 const std::vector<std::string>& resource, const Access& access);
   http::Response list_services(const Access& access) const;
-  void audit(const http::Request& request, RequestInfo& info, http::Response& response);
 
   ServiceRegistry& services_;
   Security* security_;
   std::vector<config::CorsRule> cors_;
+  std::vector<std::unique_ptr<RequestFilter>> filters_;
 };
 
 // Splits "/api/v2/svc/_table/x" into {"svc", "_table", "x"}; the "/api" prefix and
@@ -54,5 +60,9 @@ bool split_api_path(const std::string& path, std::vector<std::string>& segments,
 
 // The segments of a request's path: split on its raw path, then decoded.
 bool split_api_path(const http::Request& request, std::vector<std::string>& segments);
+
+// segments[from..] joined with '/' (the resource path of audit records and
+// rate limits).
+std::string join_segments(const std::vector<std::string>& segments, size_t from);
 
 }  // namespace lakegate::api

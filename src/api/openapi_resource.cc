@@ -121,13 +121,13 @@ http::Response spec_of(const http::Request& request, Service& service, const Acc
 
 }  // namespace
 
-http::Response handle_spec(const http::Request& request, Service& service,
+http::Response handle_spec(const http::Request& request, const std::shared_ptr<Service>& service,
                            const std::vector<std::string>& path, const Access& access) {
   if (!is_read(request)) return method_not_allowed(request, "GET, HEAD");
   if (!path.empty()) {
     return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
   }
-  return spec_of(request, service, access);
+  return spec_of(request, *service, access);
 }
 
 http::Response handle_api_docs(const http::Request& request, ServiceRegistry& services,

@@ -8,7 +8,7 @@
 
 namespace lakegate::api {
 
-http::Response handle_query(const http::Request& request, Service& service,
+http::Response handle_query(const http::Request& request, const std::shared_ptr<Service>& service,
                             const std::vector<std::string>& path, const Access& access) {
   if (!path.empty()) {
     return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
@@ -18,15 +18,15 @@ http::Response handle_query(const http::Request& request, Service& service,
   if (!format) return error_response(format.error());
   auto statement = parse_query_request(request.body);
   if (!statement) return error_response(statement.error());
-  auto grant = authorize_query(access, service);
+  auto grant = authorize_query(access, *service);
   if (!grant) return error_response(grant.error());
   // DDL (CREATE, DROP, ALTER, …) changes what the metadata cache holds.
   std::function<void()> on_complete;
   if (*grant == QueryGrant::kAny && catalog::changes_metadata(statement->sql)) {
-    on_complete = [&service] { service.metadata->invalidate(); };
+    on_complete = [service] { service->metadata->invalidate(); };
   }
   return stream_statement(service, prepare_caller_statement(*grant, access, std::move(*statement)),
-                          *format, std::move(on_complete));
+                          *format, access.audit_notes(), std::move(on_complete));
 }
 
 }  // namespace lakegate::api

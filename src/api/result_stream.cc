@@ -2,7 +2,6 @@
 
 #include <memory>
 
-#include "api/audit_notes.h"
 #include "format/result_writer.h"
 #include "http/error_envelope.h"
 #include "sql/read_only_query.h"
@@ -54,20 +53,21 @@ Result<OutputFormat> choose_format(const http::Request& request) {
                    "application/vnd.apache.arrow.stream");
 }
 
-http::Response stream_statement(Service& service, backend::Statement statement, OutputFormat format,
+http::Response stream_statement(std::shared_ptr<Service> service, backend::Statement statement,
+                                OutputFormat format, std::shared_ptr<AuditNotes> notes,
                                 std::function<void()> on_complete) {
   const auto deadline =
-      backend::CancelToken::Clock::now() + std::chrono::seconds(service.config.timeout_seconds);
+      backend::CancelToken::Clock::now() + std::chrono::seconds(service->config.timeout_seconds);
   http::Response response;
   response.status = 200;
   response.headers.emplace_back("Content-Type", content_type(format));
-  response.producer = [&service, statement = std::move(statement), format, deadline,
-                       on_complete =
-                           std::move(on_complete)](util::ByteSink& out) -> http::StreamEnd {
+  response.producer = [service = std::move(service), statement = std::move(statement), format,
+                       deadline, notes = std::move(notes), on_complete = std::move(on_complete)](
+                          util::ByteSink& out) -> http::StreamEnd {
     util::FirstWriteSink tracking(out);
     auto writer = format::make_writer(format, tracking);
     backend::CancelToken cancel(deadline);
-    auto summary = service.backend->execute(statement, *writer, cancel);
+    auto summary = service->backend->execute(statement, *writer, cancel);
     if (!summary && statement.session == backend::SessionUse::kReadOnly) {
       // Sandboxed SQL: Spark's message must not show the wrapper.
       Error error = summary.error();
@@ -75,7 +75,7 @@ http::Response stream_statement(Service& service, backend::Statement statement, 
                                                        sql::caller_lines_of_wrapped(statement.sql));
       summary = std::move(error);
     }
-    note_statement(statement, summary);
+    note_statement(*notes, statement, summary);
     if (on_complete) on_complete();
     return stream_end(summary, tracking, *writer);
   };

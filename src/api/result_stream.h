@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
+#include "api/audit_notes.h"
 #include "api/service_registry.h"
 #include "core/backend.h"
 #include "format/result_writer.h"
@@ -22,10 +24,14 @@ using format::OutputFormat;
 Result<OutputFormat> choose_format(const http::Request& request);
 
 // A streamed response running `statement` on `service` within its timeout.
+// The producer holds `service` (it stays alive while the body streams) and
+// `notes`, where it records the statement and its outcome for the audit.
 // `on_complete`, when set, runs once the backend has finished the statement
 // (successfully or not, before the body is finished), e.g. to drop the
 // metadata cache after DDL.
-http::Response stream_statement(Service& service, backend::Statement statement, OutputFormat format,
+// REQUIRES: service and notes are not null.
+http::Response stream_statement(std::shared_ptr<Service> service, backend::Statement statement,
+                                OutputFormat format, std::shared_ptr<AuditNotes> notes,
                                 std::function<void()> on_complete = {});
 
 // How a streamed response ends once the backend returned `summary`: an error

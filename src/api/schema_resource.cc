@@ -84,18 +84,18 @@ http::Response describe_table(Service& service, const std::vector<std::string>& 
 
 }  // namespace
 
-http::Response handle_schema(const http::Request& request, Service& service,
+http::Response handle_schema(const http::Request& request, const std::shared_ptr<Service>& service,
                              const std::vector<std::string>& path, const Access& access) {
   if (!is_read(request)) return method_not_allowed(request, "GET, HEAD");
-  refresh_if_asked(request, service);
-  backend::CancelToken cancel(metadata_deadline(service));
+  refresh_if_asked(request, *service);
+  backend::CancelToken cancel(metadata_deadline(*service));
   if (path.empty()) {
-    if (Status allowed = access.authorize(service, "_schema", "GET"); !allowed) {
+    if (Status allowed = access.authorize(*service, "_schema", "GET"); !allowed) {
       return error_response(allowed.error());
     }
-    return list_default_tables(service, cancel, access);
+    return list_default_tables(*service, cancel, access);
   }
-  return describe_table(service, path, request.path, cancel, access);
+  return describe_table(*service, path, request.path, cancel, access);
 }
 
 }  // namespace lakegate::api

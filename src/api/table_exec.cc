@@ -1,6 +1,5 @@
 #include "api/table_exec.h"
 
-#include "api/audit_notes.h"
 #include "format/ndjson_writer.h"
 
 namespace lakegate::api {
@@ -53,17 +52,17 @@ backend::CancelToken::Clock::time_point service_deadline(const Service& service)
 }
 
 Result<MetricRow> run_for_metrics(Service& service, const backend::Statement& statement,
-                                  const backend::CancelToken& cancel) {
+                                  const backend::CancelToken& cancel, AuditNotes& notes) {
   MetricSink sink;
   auto summary = service.backend->execute(statement, sink, cancel);
-  note_statement(statement, summary);
+  note_statement(notes, statement, summary);
   if (!summary) return summary.error();
   return sink.take();
 }
 
 Result<int64_t> run_dml(Service& service, const backend::Statement& statement,
-                        const backend::CancelToken& cancel) {
-  auto row = run_for_metrics(service, statement, cancel);
+                        const backend::CancelToken& cancel, AuditNotes& notes) {
+  auto row = run_for_metrics(service, statement, cancel, notes);
   if (!row) return row.error();
   auto it = row->find("num_affected_rows");
   return it == row->end() ? int64_t{-1} : it->second;
@@ -72,11 +71,11 @@ Result<int64_t> run_dml(Service& service, const backend::Statement& statement,
 Result<std::vector<std::string>> collect_json_rows(Service& service,
                                                    const backend::Statement& statement,
                                                    const backend::CancelToken& cancel,
-                                                   int64_t max_rows) {
+                                                   int64_t max_rows, AuditNotes& notes) {
   util::StringSink text;
   format::NdjsonWriter writer(text);
   auto summary = service.backend->execute(statement, writer, cancel);
-  note_statement(statement, summary);
+  note_statement(notes, statement, summary);
   if (!summary) return summary.error();
   writer.finish();
   std::vector<std::string> rows;

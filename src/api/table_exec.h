@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "api/audit_notes.h"
 #include "api/service_registry.h"
 #include "core/backend.h"
 #include "util/result.h"
@@ -19,20 +20,23 @@ namespace lakegate::api {
 // without rows give an empty map.
 using MetricRow = std::map<std::string, int64_t>;
 
+// These run before they return (no producer outlives them) and record each
+// statement and its outcome in the request's `notes` for the audit.
+
 Result<MetricRow> run_for_metrics(Service& service, const backend::Statement& statement,
-                                  const backend::CancelToken& cancel);
+                                  const backend::CancelToken& cancel, AuditNotes& notes);
 
 // Rows affected by a DML statement: num_affected_rows of its metrics row,
 // or -1 when the backend reported none.
 Result<int64_t> run_dml(Service& service, const backend::Statement& statement,
-                        const backend::CancelToken& cancel);
+                        const backend::CancelToken& cancel, AuditNotes& notes);
 
 // Every row of a result as one JSON object text (same rendering as the
 // envelope), at most `max_rows` (more → kInternal; callers bound their SELECT).
 Result<std::vector<std::string>> collect_json_rows(Service& service,
                                                    const backend::Statement& statement,
                                                    const backend::CancelToken& cancel,
-                                                   int64_t max_rows);
+                                                   int64_t max_rows, AuditNotes& notes);
 
 // A CancelToken deadline for `service`'s timeout from now.
 backend::CancelToken::Clock::time_point service_deadline(const Service& service);

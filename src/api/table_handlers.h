@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/access.h"
+#include "api/audit_notes.h"
 #include "api/service_registry.h"
 #include "api/table_request_parser.h"
 #include "core/table_schema.h"
@@ -35,13 +36,18 @@ http::Response list_tables(const http::Request& request, Service& service,
 Status check_write_policy(const std::string& method, const TableTarget& target,
                           const TableOptions& options);
 
-// GET/HEAD /_table/{name}[/{id}] (`id` null for the collection).
-http::Response read_table(const http::Request& request, Service& service, const TableTarget& target,
-                          TableOptions options, const std::string* id);
+// GET/HEAD /_table/{name}[/{id}] (`id` null for the collection). A streamed
+// page holds `service` and `notes` (the request's audit notes) until its
+// body ends.
+http::Response read_table(const http::Request& request, const std::shared_ptr<Service>& service,
+                          const TableTarget& target, TableOptions options, const std::string* id,
+                          const std::shared_ptr<AuditNotes>& notes);
 
-// POST/PUT/PATCH/DELETE /_table/{name}[/{id}].
+// POST/PUT/PATCH/DELETE /_table/{name}[/{id}]; every statement is recorded
+// in `notes` (the request's audit notes).
 http::Response write_table(const http::Request& request, Service& service,
-                           const TableTarget& target, TableOptions options, const std::string* id);
+                           const TableTarget& target, TableOptions options, const std::string* id,
+                           AuditNotes& notes);
 
 // The id columns of a table: `requested` (id_field=…) if given, else the
 // table property lakegate.id_field (comma-separated), else a column named

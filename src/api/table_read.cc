@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "api/audit_notes.h"
 #include "api/resources.h"
 #include "api/result_stream.h"
 #include "api/table_exec.h"
@@ -157,13 +156,14 @@ void append_meta(std::string& out, const PageFacts& facts, const catalog::TableS
   if (!meta.empty()) out += "\"meta\":{" + meta + "}";
 }
 
-http::Response history(const http::Request& request, Service& service, const TableTarget& target,
-                       const TableOptions& options, OutputFormat format) {
+http::Response history(const http::Request& request, const std::shared_ptr<Service>& service,
+                       const TableTarget& target, const TableOptions& options, OutputFormat format,
+                       const std::shared_ptr<AuditNotes>& notes) {
   if (!target.schema->is_delta) {
     return error_response(bad_request("Table \"" + target.name.display() +
                                       "\" is not a Delta table: it has no history."));
   }
-  const int64_t limit = effective_limit(options.read.limit, service);
+  const int64_t limit = effective_limit(options.read.limit, *service);
   auto statement = sql::build_history(target.name, limit);
   if (!statement) return error_response(statement.error());
   if (request.head_only) {
@@ -174,13 +174,14 @@ http::Response history(const http::Request& request, Service& service, const Tab
   TableStream stream;
   stream.statement = std::move(*statement);
   stream.format = format;
-  return stream_table(service, std::move(stream));
+  return stream_table(service, std::move(stream), notes);
 }
 
 }  // namespace
 
-http::Response read_table(const http::Request& request, Service& service, const TableTarget& target,
-                          TableOptions options, const std::string* id) {
+http::Response read_table(const http::Request& request, const std::shared_ptr<Service>& service,
+                          const TableTarget& target, TableOptions options, const std::string* id,
+                          const std::shared_ptr<AuditNotes>& notes) {
   const catalog::TableSchema& schema = *target.schema;
   OutputFormat format = OutputFormat::kJson;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -201,7 +202,7 @@ http::Response read_table(const http::Request& request, Service& service, const 
                                   "The table history is not available under a row filter or "
                                   "column rules."));
     }
-    return history(request, service, target, options, format);
+    return history(request, service, target, options, format, notes);
   }
 
   sql::ReadRequest& read = options.read;
@@ -217,7 +218,7 @@ http::Response read_table(const http::Request& request, Service& service, const 
     }
     read.ids = {*id};
   }
-  const int64_t limit = id != nullptr ? 1 : effective_limit(read.limit, service);
+  const int64_t limit = id != nullptr ? 1 : effective_limit(read.limit, *service);
   read.limit = limit;
   // Pages need a total order to be stable: without an explicit order (and
   // without grouping), order by the table's id field(s) when it has them.
@@ -233,14 +234,14 @@ http::Response read_table(const http::Request& request, Service& service, const 
   facts.limit = limit;
   facts.include_schema = options.include_schema;
   facts.paging_hash = paging_hash(target.name, options, limit, format_name(format));
-  backend::CancelToken cancel(service_deadline(service));
+  backend::CancelToken cancel(service_deadline(*service));
   if (!options.cursor.empty()) {
     auto cursor = decode_cursor(options.cursor, facts.paging_hash);
     if (!cursor) return error_response(cursor.error());
     read.time_travel.version = cursor->version;
     read.offset = cursor->offset;
   } else if (!read.time_travel.version && !read.time_travel.timestamp && schema.is_delta) {
-    auto version = service.metadata->delta_version(target.name, cancel);
+    auto version = service->metadata->delta_version(target.name, cancel);
     if (!version) return error_response(version.error());
     read.time_travel.version = *version;
   }
@@ -276,7 +277,7 @@ http::Response read_table(const http::Request& request, Service& service, const 
   if (options.count_only || options.include_count) {
     auto statement = sql::build_count(schema, read, target.policy.row_filter);
     if (!statement) return error_response(statement.error());
-    auto row = run_for_metrics(service, *statement, cancel);
+    auto row = run_for_metrics(*service, *statement, cancel, *notes);
     if (!row) return error_response(row.error());
     auto it = row->find("count");
     facts.count = it == row->end() ? 0 : it->second;
@@ -292,7 +293,7 @@ http::Response read_table(const http::Request& request, Service& service, const 
     if (options.as_list) read.fields = {read.id_fields.front()};
     auto statement = sql::build_select(schema, read, id == nullptr, target.policy.row_filter);
     if (!statement) return error_response(statement.error());
-    auto rows = collect_json_rows(service, *statement, cancel, limit + 1);
+    auto rows = collect_json_rows(*service, *statement, cancel, limit + 1, *notes);
     if (!rows) return error_response(rows.error());
     http::Response response;
     if (id != nullptr) {
@@ -304,7 +305,7 @@ http::Response read_table(const http::Request& request, Service& service, const 
     } else {
       const bool more = static_cast<int64_t>(rows->size()) > limit;
       if (more) rows->pop_back();
-      audit_notes().rows = static_cast<int64_t>(rows->size());
+      notes->rows = static_cast<int64_t>(rows->size());
       std::string body = "{\"resource\":[";
       for (size_t i = 0; i < rows->size(); ++i) {
         if (i) body.push_back(',');
@@ -333,7 +334,7 @@ http::Response read_table(const http::Request& request, Service& service, const 
   stream.members = [facts, schema_ptr](std::string& out, int64_t, bool more) {
     append_meta(out, facts, *schema_ptr, more);
   };
-  return stream_table(service, std::move(stream));
+  return stream_table(service, std::move(stream), notes);
 }
 
 }  // namespace lakegate::api

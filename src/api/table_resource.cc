@@ -107,7 +107,7 @@ http::Response list_tables(const http::Request& request, Service& service,
   return response;
 }
 
-http::Response handle_table(const http::Request& request, Service& service,
+http::Response handle_table(const http::Request& request, const std::shared_ptr<Service>& service,
                             const std::vector<std::string>& path, const Access& access) {
   if (path.size() > 2) {
     return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
@@ -128,15 +128,15 @@ http::Response handle_table(const http::Request& request, Service& service,
   }
   auto options = parse_table_options(request);
   if (!options) return error_response(options.error());
-  if (path.empty()) return list_tables(request, service, *options, access);
+  if (path.empty()) return list_tables(request, *service, *options, access);
 
-  auto name = catalog::resolve_table_name(path[0], service.config);
+  auto name = catalog::resolve_table_name(path[0], service->config);
   if (!name) return error_response(name.error());
   // Authorized before Spark is asked, so a denied caller cannot probe which tables exist.
-  auto policy = access.table_policy(service, table_component(*name), method);
+  auto policy = access.table_policy(*service, table_component(*name), method);
   if (!policy) return error_response(policy.error());
-  backend::CancelToken cancel(service_deadline(service));
-  auto schema = service.metadata->describe(*name, cancel);
+  backend::CancelToken cancel(service_deadline(*service));
+  auto schema = service->metadata->describe(*name, cancel);
   if (!schema) {
     Error error = schema.error();
     if (error.code == ErrorCode::kTableNotFound || error.code == ErrorCode::kNotFound) {
@@ -152,11 +152,13 @@ http::Response handle_table(const http::Request& request, Service& service,
         std::make_shared<const catalog::TableSchema>(visible_schema(**schema, target.policy));
   }
   const std::string* id = path.size() == 2 ? &path[1] : nullptr;
-  if (is_read) return read_table(request, service, target, std::move(*options), id);
+  if (is_read) {
+    return read_table(request, service, target, std::move(*options), id, access.audit_notes());
+  }
   if (Status allowed = check_write_policy(method, target, *options); !allowed) {
     return error_response(allowed.error());
   }
-  return write_table(request, service, target, std::move(*options), id);
+  return write_table(request, *service, target, std::move(*options), id, *access.audit_notes());
 }
 
 }  // namespace lakegate::api

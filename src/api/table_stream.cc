@@ -2,7 +2,6 @@
 
 #include <memory>
 
-#include "api/audit_notes.h"
 #include "api/result_stream.h"
 #include "format/json_envelope_writer.h"
 #include "http/error_envelope.h"
@@ -43,16 +42,18 @@ const char* format_content_type(format::OutputFormat format) {
   return "application/json";
 }
 
-http::Response stream_table(Service& service, TableStream stream) {
+http::Response stream_table(std::shared_ptr<Service> service, TableStream stream,
+                            std::shared_ptr<AuditNotes> notes) {
   const auto deadline =
-      backend::CancelToken::Clock::now() + std::chrono::seconds(service.config.timeout_seconds);
+      backend::CancelToken::Clock::now() + std::chrono::seconds(service->config.timeout_seconds);
   http::Response response;
   response.status = 200;
   response.headers.emplace_back("Content-Type", format_content_type(stream.format));
   for (auto& header : stream.headers) response.headers.push_back(std::move(header));
   stream.headers.clear();
   auto shared = std::make_shared<TableStream>(std::move(stream));
-  response.producer = [&service, shared, deadline](util::ByteSink& out) -> http::StreamEnd {
+  response.producer = [service = std::move(service), shared, deadline,
+                       notes = std::move(notes)](util::ByteSink& out) -> http::StreamEnd {
     util::FirstWriteSink tracking(out);
     RowLimitSink* limiter = nullptr;
     std::unique_ptr<format::ResultWriter> writer;
@@ -71,9 +72,9 @@ http::Response stream_table(Service& service, TableStream stream) {
     RowLimitSink limit_sink(*writer, shared->limit);
     limiter = &limit_sink;
     backend::CancelToken cancel(deadline);
-    auto summary = service.backend->execute(shared->statement, limit_sink, cancel);
-    note_statement(shared->statement, summary);
-    audit_notes().rows = limit_sink.passed();  // records sent, not the look-ahead row
+    auto summary = service->backend->execute(shared->statement, limit_sink, cancel);
+    note_statement(*notes, shared->statement, summary);
+    notes->rows = limit_sink.passed();  // records sent, not the look-ahead row
     return stream_end(summary, tracking, *writer);
   };
   return response;

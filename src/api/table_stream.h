@@ -8,10 +8,12 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "api/audit_notes.h"
 #include "api/service_registry.h"
 #include "core/backend.h"
 #include "format/result_writer.h"
@@ -51,8 +53,12 @@ struct TableStream {
 };
 
 // The streamed response of `stream` on `service` (200 unless the statement
-// fails before the first row).
-http::Response stream_table(Service& service, TableStream stream);
+// fails before the first row). The producer holds `service` (alive while the
+// body streams) and `notes`, where it records the statement and the rows
+// sent for the audit.
+// REQUIRES: service and notes are not null.
+http::Response stream_table(std::shared_ptr<Service> service, TableStream stream,
+                            std::shared_ptr<AuditNotes> notes);
 
 // HTTP Content-Type of a format.
 const char* format_content_type(format::OutputFormat format);

@@ -142,11 +142,11 @@ using StatementFor = std::function<Result<backend::Statement>(const std::vector<
 http::Response write_batch(Service& service, const TableOptions& options,
                            const std::vector<std::string>& id_fields, const std::string& verb,
                            const StatementFor& build, bool count_when_unknown,
-                           const backend::CancelToken& cancel) {
+                           const backend::CancelToken& cancel, AuditNotes& notes) {
   const auto& records = options.records;
   auto statement = build(records);
   if (!statement) return error_response(statement.error());  // names record and column
-  auto affected = run_dml(service, *statement, cancel);
+  auto affected = run_dml(service, *statement, cancel, notes);
   if (affected) {
     std::vector<std::string> results;
     for (const auto& record : records) {
@@ -171,7 +171,7 @@ http::Response write_batch(Service& service, const TableOptions& options,
   for (size_t i = 0; i < records.size(); ++i) {  // continue=true: one statement per record
     auto single = build({records[i]});
     Result<int64_t> done =
-        single ? run_dml(service, *single, cancel) : Result<int64_t>(single.error());
+        single ? run_dml(service, *single, cancel, notes) : Result<int64_t>(single.error());
     if (done) {
       results.push_back(echo_record(records[i], options.read.fields, id_fields));
     } else {
@@ -188,7 +188,7 @@ http::Response write_batch(Service& service, const TableOptions& options,
 // PATCH with records carrying their id fields: one UPDATE per record.
 http::Response patch_records(Service& service, const TableTarget& target,
                              const TableOptions& options, const std::vector<std::string>& id_fields,
-                             const backend::CancelToken& cancel) {
+                             const backend::CancelToken& cancel, AuditNotes& notes) {
   if (options.rollback) {
     return error_response(bad_request(
         "rollback=true is not available for a PATCH of several records on Delta (one UPDATE per "
@@ -226,8 +226,8 @@ http::Response patch_records(Service& service, const TableTarget& target,
     }
     if (!error) {
       auto statement = sql::build_update(*target.schema, update, target.policy.row_filter);
-      auto done =
-          statement ? run_dml(service, *statement, cancel) : Result<int64_t>(statement.error());
+      auto done = statement ? run_dml(service, *statement, cancel, notes)
+                            : Result<int64_t>(statement.error());
       if (!done) {
         error = done.error();
       } else if (*done == 0) {
@@ -257,7 +257,7 @@ http::Response patch_records(Service& service, const TableTarget& target,
 http::Response write_by_id(const http::Request& request, Service& service,
                            const TableTarget& target, const TableOptions& options,
                            const std::vector<std::string>& id_fields, const std::string& id,
-                           const backend::CancelToken& cancel) {
+                           const backend::CancelToken& cancel, AuditNotes& notes) {
   const catalog::TableSchema& schema = *target.schema;
   if (id_fields.size() != 1)
     return error_response(bad_request("A record identifier needs exactly one id_field."));
@@ -294,7 +294,7 @@ http::Response write_by_id(const http::Request& request, Service& service,
     }
   }
   if (!statement) return error_response(statement.error());
-  auto affected = run_dml(service, *statement, cancel);
+  auto affected = run_dml(service, *statement, cancel, notes);
   if (!affected) return error_response(affected.error());
   if (*affected == 0) {
     return error_response(
@@ -311,7 +311,8 @@ http::Response write_by_id(const http::Request& request, Service& service,
 }  // namespace
 
 http::Response write_table(const http::Request& request, Service& service,
-                           const TableTarget& target, TableOptions options, const std::string* id) {
+                           const TableTarget& target, TableOptions options, const std::string* id,
+                           AuditNotes& notes) {
   const catalog::TableSchema& schema = *target.schema;
   const std::string& method = request.method;
   if (schema.is_view) {
@@ -326,7 +327,8 @@ http::Response write_table(const http::Request& request, Service& service,
   const std::vector<std::string> id_fields = id_fields_of(schema, options.read.id_fields);
   backend::CancelToken cancel(service_deadline(service));
   const sql::ReadRequest& read = options.read;
-  if (id != nullptr) return write_by_id(request, service, target, options, id_fields, *id, cancel);
+  if (id != nullptr)
+    return write_by_id(request, service, target, options, id_fields, *id, cancel, notes);
 
   const bool selects_rows = !read.filter.empty() || !read.ids.empty();
   if (!read.ids.empty() && id_fields.empty()) {
@@ -343,7 +345,7 @@ http::Response write_table(const http::Request& request, Service& service,
           for (const auto& r : records) insert.records.push_back(r.values);
           return sql::build_insert(schema, insert);
         },
-        /*count_when_unknown=*/true, cancel);
+        /*count_when_unknown=*/true, cancel, notes);
   }
   if (method == "DELETE") {
     sql::DeleteRequest remove;
@@ -367,7 +369,7 @@ http::Response write_table(const http::Request& request, Service& service,
     }
     auto statement = sql::build_delete(schema, remove, target.policy.row_filter);
     if (!statement) return error_response(statement.error());
-    auto affected = run_dml(service, *statement, cancel);
+    auto affected = run_dml(service, *statement, cancel, notes);
     if (!affected) return error_response(affected.error());
     return write_response(remove.ids.empty() ? "[]" : ids_resource(schema, remove.ids, id_fields),
                           *affected);
@@ -392,7 +394,7 @@ http::Response write_table(const http::Request& request, Service& service,
     update.id_fields = id_fields;
     auto statement = sql::build_update(schema, update, target.policy.row_filter);
     if (!statement) return error_response(statement.error());
-    auto affected = run_dml(service, *statement, cancel);
+    auto affected = run_dml(service, *statement, cancel, notes);
     if (!affected) return error_response(affected.error());
     return write_response(update.ids.empty() ? "[]" : ids_resource(schema, update.ids, id_fields),
                           *affected);
@@ -406,7 +408,7 @@ http::Response write_table(const http::Request& request, Service& service,
     return error_response(
         bad_request("Updating records needs an id field: pass id_field=<column>."));
   }
-  if (method == "PATCH") return patch_records(service, target, options, id_fields, cancel);
+  if (method == "PATCH") return patch_records(service, target, options, id_fields, cancel, notes);
   return write_batch(
       service, options, id_fields, "updated",
       [&](const std::vector<ParsedRecord>& records) {
@@ -415,7 +417,7 @@ http::Response write_table(const http::Request& request, Service& service,
         merge.id_fields = id_fields;
         return sql::build_merge(schema, merge);
       },
-      /*count_when_unknown=*/false, cancel);
+      /*count_when_unknown=*/false, cancel, notes);
 }
 
 }  // namespace lakegate::api
