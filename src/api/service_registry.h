@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "core/backend.h"
 #include "catalog/metadata_cache.h"
 #include "config/gateway_config.h"
+#include "core/backend.h"
 #include "util/result.h"
 
 namespace lakegate::api {
@@ -31,7 +31,6 @@ struct Service {
   std::string description;  // shown in the service list
   std::unique_ptr<backend::Backend> backend;
   std::unique_ptr<catalog::MetadataCache> metadata;  // over `backend`
-
 };
 
 // A service ready to serve: backend created from `config` (which must be valid).

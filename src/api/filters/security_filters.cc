@@ -5,7 +5,7 @@
 #include "api/authenticate.h"
 #include "api/gateway.h"
 #include "api/resources.h"
-#include "api/session_resource.h"
+#include "api/session/session_resource.h"
 #include "http/error_envelope.h"
 #include "util/json_text.h"
 

@@ -10,8 +10,8 @@
 
 #include "../catalog/fake_backend.h"
 #include "api/access.h"
-#include "api/result_stream.h"
-#include "api/table_stream.h"
+#include "api/query/result_stream.h"
+#include "api/table/table_stream.h"
 #include "crypto/crypto.h"
 
 namespace lakegate::api {

@@ -1,0 +1,95 @@
+#include "api/table/table_exec.h"
+
+#include "format/ndjson_writer.h"
+
+namespace lakegate::api {
+namespace {
+
+class MetricSink final : public backend::BatchSink {
+ public:
+  bool on_schema(const arrow::Schema& schema) override {
+    schema_ = schema;
+    return true;
+  }
+  bool on_batch(const arrow::RecordBatch& batch) override {
+    if (done_ || batch.num_rows == 0) return true;
+    done_ = true;
+    for (size_t i = 0; i < schema_.fields.size() && i < batch.columns.size(); ++i) {
+      const auto& type = schema_.fields[i].type;
+      const auto& column = batch.columns[i];
+      if (type.id != arrow::TypeId::kInt || column.is_null(0)) continue;
+      int64_t value = 0;
+      switch (type.bit_width) {
+        case 8:
+          value = column.value<int8_t>(0);
+          break;
+        case 16:
+          value = column.value<int16_t>(0);
+          break;
+        case 32:
+          value = column.value<int32_t>(0);
+          break;
+        default:
+          value = column.value<int64_t>(0);
+          break;
+      }
+      row_[schema_.fields[i].name] = value;
+    }
+    return true;
+  }
+  MetricRow take() { return std::move(row_); }
+
+ private:
+  arrow::Schema schema_;
+  MetricRow row_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+backend::CancelToken::Clock::time_point service_deadline(const Service& service) {
+  return backend::CancelToken::Clock::now() + std::chrono::seconds(service.config.timeout_seconds);
+}
+
+Result<MetricRow> run_for_metrics(Service& service, const backend::Statement& statement,
+                                  const backend::CancelToken& cancel, AuditNotes& notes) {
+  MetricSink sink;
+  auto summary = service.backend->execute(statement, sink, cancel);
+  note_statement(notes, statement, summary);
+  if (!summary) return summary.error();
+  return sink.take();
+}
+
+Result<int64_t> run_dml(Service& service, const backend::Statement& statement,
+                        const backend::CancelToken& cancel, AuditNotes& notes) {
+  auto row = run_for_metrics(service, statement, cancel, notes);
+  if (!row) return row.error();
+  auto it = row->find("num_affected_rows");
+  return it == row->end() ? int64_t{-1} : it->second;
+}
+
+Result<std::vector<std::string>> collect_json_rows(Service& service,
+                                                   const backend::Statement& statement,
+                                                   const backend::CancelToken& cancel,
+                                                   int64_t max_rows, AuditNotes& notes) {
+  util::StringSink text;
+  format::NdjsonWriter writer(text);
+  auto summary = service.backend->execute(statement, writer, cancel);
+  note_statement(notes, statement, summary);
+  if (!summary) return summary.error();
+  writer.finish();
+  std::vector<std::string> rows;
+  size_t start = 0;
+  while (start < text.data.size()) {
+    size_t end = text.data.find('\n', start);
+    if (end == std::string::npos) end = text.data.size();
+    rows.push_back(text.data.substr(start, end - start));
+    start = end + 1;
+    if (static_cast<int64_t>(rows.size()) > max_rows) {
+      return Error(ErrorCode::kInternal, "more rows than expected");
+    }
+  }
+  return rows;
+}
+
+}  // namespace lakegate::api
