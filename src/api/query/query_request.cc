@@ -112,19 +112,14 @@ Result<backend::Statement> parse_query_request(const std::string& body) {
         od::object object;
         if (value.get_object().get(object) != simdjson::SUCCESS)
           return bad_request("invalid \"params\"");
-        for (auto entry : object) {
-          std::string_view name;
-          if (entry.unescaped_key().get(name) != simdjson::SUCCESS)
-            return bad_request("invalid JSON key");
-          if (!name.empty() && name.front() == ':') name.remove_prefix(1);
-          if (name.empty()) return bad_request("params: empty parameter name");
-          od::value item;
-          if (entry.value().get(item) != simdjson::SUCCESS)
-            return bad_request("invalid JSON value");
-          auto bound = json_scalar_value(item, "params." + std::string(name));
-          if (!bound) return bound.error();
-          statement.named.emplace_back(std::string(name), std::move(*bound));
-        }
+        Status named =
+            for_each_named_param(object, [&](std::string name, od::value item) -> Status {
+              auto bound = json_scalar_value(item, "params." + name);
+              if (!bound) return bound.error();
+              statement.named.emplace_back(std::move(name), std::move(*bound));
+              return {};
+            });
+        if (!named) return named.error();
       } else if (type != od::json_type::null) {
         return bad_request("\"params\" must be an array (for ?) or an object (for :name)");
       }
@@ -139,6 +134,20 @@ Result<backend::Statement> parse_query_request(const std::string& body) {
     return bad_request("\"sql\" is required");
   }
   return statement;
+}
+
+Status for_each_named_param(od::object params,
+                            const std::function<Status(std::string name, od::value value)>& bind) {
+  for (auto entry : params) {
+    std::string_view key;
+    if (entry.unescaped_key().get(key) != simdjson::SUCCESS) return bad_request("invalid JSON key");
+    if (!key.empty() && key.front() == ':') key.remove_prefix(1);
+    if (key.empty()) return bad_request("params: empty parameter name");
+    od::value item;
+    if (entry.value().get(item) != simdjson::SUCCESS) return bad_request("invalid params value");
+    if (Status bound = bind(std::string(key), item); !bound) return bound;
+  }
+  return {};
 }
 
 }  // namespace lakegate::api

@@ -9,6 +9,7 @@
 
 #include <simdjson.h>
 
+#include <functional>
 #include <string>
 
 #include "core/backend.h"
@@ -27,5 +28,13 @@ Result<backend::Value> number_value(std::string_view raw_number);
 // parameters and _table values (table_request_parser.cc), which keeps arrays
 // and objects as JSON text before calling it.
 Result<backend::Value> json_scalar_value(simdjson::ondemand::value value, const std::string& name);
+
+// Walks a `params` object of named values ({"name": value, ":name": value})
+// for _query and _table alike: each key decoded, a leading ':' dropped; an
+// empty name or a malformed member is kBadRequest. `bind` gets each name and
+// its JSON value and returns the first error, which stops the walk.
+Status for_each_named_param(
+    simdjson::ondemand::object params,
+    const std::function<Status(std::string name, simdjson::ondemand::value value)>& bind);
 
 }  // namespace lakegate::api

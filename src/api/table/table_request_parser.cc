@@ -119,20 +119,13 @@ Status read_params(od::value value, sql::ReadRequest& read) {
     od::object object;
     if (value.get_object().get(object) != simdjson::SUCCESS)
       return bad_request("invalid \"params\"");
-    for (auto entry : object) {
-      std::string_view name;
-      if (entry.unescaped_key().get(name) != simdjson::SUCCESS)
-        return bad_request("invalid JSON key");
-      if (!name.empty() && name.front() == ':') name.remove_prefix(1);
-      od::value item;
-      if (entry.value().get(item) != simdjson::SUCCESS) return bad_request("invalid params value");
-      auto bound = client_value(item, "params." + std::string(name));
+    return for_each_named_param(object, [&](std::string name, od::value item) -> Status {
+      auto bound = client_value(item, "params." + name);
       if (!bound) return bound.error();
-      if (bound->is_json())
-        return bad_request("params." + std::string(name) + ": must be a scalar");
-      read.params.emplace_back(std::string(name), std::move(*bound));
-    }
-    return {};
+      if (bound->is_json()) return bad_request("params." + name + ": must be a scalar");
+      read.params.emplace_back(std::move(name), std::move(*bound));
+      return {};
+    });
   }
   if (type == od::json_type::array) {  // DreamFactory's [{"name":…,"value":…}]
     od::array array;
