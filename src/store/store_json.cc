@@ -106,6 +106,8 @@ std::string service_settings_json(const config::ServiceConfig& config) {
   append_text_field(out, "user_id", config.user_id);
   append_number_field(out, "pool_size", config.pool_size);
   append_number_field(out, "max_records", config.max_records);
+  append_number_field(out, "max_concurrent_requests", config.max_concurrent_requests);
+  append_number_field(out, "max_queued_requests", config.max_queued_requests);
   out.push_back('}');
   return out;
 }
@@ -123,7 +125,9 @@ Status parse_service_settings_json(std::string_view json, config::ServiceConfig&
   const std::map<std::string_view, int*> number_fields = {
       {"timeout_seconds", &config.timeout_seconds},
       {"pool_size", &config.pool_size},
-      {"max_records", &config.max_records}};
+      {"max_records", &config.max_records},
+      {"max_concurrent_requests", &config.max_concurrent_requests},
+      {"max_queued_requests", &config.max_queued_requests}};
   return parse_document(json, "service config_json", [&](od::value root) {
     return for_each_member(root, [&](const std::string& key, od::value value) {
       if (auto text = text_fields.find(key); text != text_fields.end()) {

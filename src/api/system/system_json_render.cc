@@ -129,6 +129,8 @@ void append_service_json(std::string& out, const store::ServiceRecord& record) {
   config.string("user_id", service.user_id);
   config.integer("pool_size", service.pool_size);
   config.integer("max_records", service.max_records);
+  config.integer("max_concurrent_requests", service.max_concurrent_requests);
+  config.integer("max_queued_requests", service.max_queued_requests);
   config.close();
   writer.close();
 }

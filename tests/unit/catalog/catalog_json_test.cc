@@ -1,10 +1,10 @@
-#include "api/catalog_json.h"
+#include "api/catalog/catalog_json.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
-#include "api/catalog_common.h"
-#include "api/catalog_schema_json.h"
+#include "api/catalog/catalog_common.h"
+#include "api/catalog/catalog_schema_json.h"
 
 namespace lakegate::api {
 namespace {

@@ -1,10 +1,10 @@
-#include "api/openapi_document.h"
+#include "api/openapi/openapi_document.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
-#include "api/catalog_json.h"
-#include "api/openapi_types.h"
+#include "api/catalog/catalog_json.h"
+#include "api/openapi/openapi_types.h"
 
 namespace lakegate::api {
 namespace {

@@ -41,6 +41,8 @@ ServiceRecord make_service(const std::string& name) {
   record.config.user_id = "gateway";
   record.config.pool_size = 2;
   record.config.max_records = 500;
+  record.config.max_concurrent_requests = 3;
+  record.config.max_queued_requests = 7;
   record.description = "a \"quoted\" description";
   return record;
 }

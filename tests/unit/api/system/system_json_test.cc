@@ -56,6 +56,8 @@ store::ServiceRecord sample_service() {
   record.config.use_unity_catalog = true;
   record.config.pool_size = 2;
   record.config.max_records = 500;
+  record.config.max_concurrent_requests = 3;
+  record.config.max_queued_requests = 7;
   record.description = "the lake";
   record.source = "config";
   record.created_date = "2025-01-01T00:00:00Z";
@@ -201,6 +203,8 @@ TEST(SystemJsonRender, ServiceShapeWithMaskedToken) {
   EXPECT_EQ(member(out, "/config/user_id"), "\"\"");
   EXPECT_EQ(member(out, "/config/pool_size"), "2");
   EXPECT_EQ(member(out, "/config/max_records"), "500");
+  EXPECT_EQ(member(out, "/config/max_concurrent_requests"), "3");
+  EXPECT_EQ(member(out, "/config/max_queued_requests"), "7");
 
   store::ServiceRecord no_token = sample_service();
   no_token.config.access_token.clear();
