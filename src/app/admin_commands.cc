@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "api/security.h"
-#include "api/system_json.h"
+#include "api/system/system_json.h"
 #include "app/commands.h"
 #include "auth/rbac.h"
 #include "crypto/api_key.h"
