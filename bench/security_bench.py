@@ -139,8 +139,9 @@ def run_wrk(server, seconds, connections, threads):
     return {
         "requests": requests,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": re.search(r"50%\s+(\S+)", out).group(1),
-        "p99": re.search(r"99%\s+(\S+)", out).group(1),
+        # Anchored: "95.50%" in wrk's thread stats must not match "50%".
+        "p50": re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1),
+        "p99": re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1),
         "cpu_us_per_request": cpu / requests * 1e6,
     }
 
