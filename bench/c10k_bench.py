@@ -732,6 +732,8 @@ def main():
     parser.add_argument("--no-open-reference", dest="open_reference", action="store_false",
                         help="skip the security-off lakegate row (a reference, no target)")
     parser.add_argument("--budget", type=float, default=300, help="wall-clock budget of the run (s)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temp dir (configs, logs, audit files) of the servers")
     parser.add_argument("--no-report", dest="write_report", action="store_false",
                         help="write bench/out/c10k.json only, not bench/RESULTS.md")
     args = parser.parse_args()
@@ -791,6 +793,8 @@ def main():
             r["notes"].append(f"the run took longer than its {args.budget:.0f} s budget")
     finally:
         lg.stop()
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)  # audit logs + store: ~200 MB a run
     write_results(r, ("bench/c10k_bench.py " + " ".join(sys.argv[1:])).strip(), args.write_report)
 
 
