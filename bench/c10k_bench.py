@@ -54,6 +54,7 @@ from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import summarize_ms  # noqa: E402
+from secured_admin import add_unhit_instance_limit, admin_session_token, lakegate_cli  # noqa: E402
 from security_bench import cpu_seconds, free_port, testbed_env  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -339,25 +340,11 @@ class Lakegate:
                  env={"BENCH_PW": BENCH_PASSWORD})
 
     def add_rate_limit(self):
-        token = self.admin_token()
-        body = json.dumps({"resource": [{"type": "instance", "rate": 1000000000, "period": 0,
-                                         "name": "bench"}]}).encode()
-        request = urllib.request.Request(self.url + "/api/v2/system/limit", data=body,
-                                         headers={"X-DreamFactory-Session-Token": token,
-                                                  "Content-Type": "application/json"})
-        urllib.request.urlopen(request, timeout=10).read()
-        time.sleep(0.5)
+        add_unhit_instance_limit(
+            self.url, admin_session_token(self.url, "bench@example.com", BENCH_PASSWORD))
 
     def cli(self, *args, env=None):
-        out = subprocess.run([BINARY, *args, "--config", self.config], check=True,
-                             capture_output=True, text=True, env=dict(os.environ, **(env or {})))
-        return json.loads(out.stdout)
-
-    def admin_token(self):
-        body = json.dumps({"email": "bench@example.com", "password": BENCH_PASSWORD}).encode()
-        with urllib.request.urlopen(urllib.request.Request(
-                self.url + "/api/v2/system/admin/session", data=body), timeout=10) as r:
-            return json.loads(r.read())["session_token"]
+        return lakegate_cli(BINARY, self.config, *args, env=env)
 
     def get(self, path):
         with urllib.request.urlopen(urllib.request.Request(self.url + path, headers=self.headers),

@@ -28,6 +28,8 @@ import tempfile
 import time
 import urllib.request
 
+from secured_admin import add_unhit_instance_limit, admin_session_token, lakegate_cli
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.environ.get("LAKEGATE_BIN", os.path.join(ROOT, "build", "lakegate"))
 ROUTE = "/api/v2/spark/_table?as_list=true"
@@ -92,26 +94,11 @@ class Server:
         else:
             raise SystemExit(f"lakegate ({self.dir}) did not answer {ROUTE}")
         if secure:
-            # An instance-wide limit far above the load: checked, never hit.
-            token = self.admin_token()
-            body = json.dumps({"resource": [{"type": "instance", "rate": 1000000000, "period": 0,
-                                             "name": "bench"}]}).encode()
-            request = urllib.request.Request(self.url + "/api/v2/system/limit", data=body,
-                                             headers={"X-DreamFactory-Session-Token": token,
-                                                      "Content-Type": "application/json"})
-            urllib.request.urlopen(request, timeout=10).read()
-            time.sleep(0.5)
+            add_unhit_instance_limit(
+                self.url, admin_session_token(self.url, "bench@example.com", "bench-password-1"))
 
     def cli(self, *args, env=None):
-        out = subprocess.run([BINARY, *args, "--config", self.config], check=True,
-                             capture_output=True, text=True, env=dict(os.environ, **(env or {})))
-        return json.loads(out.stdout)
-
-    def admin_token(self):
-        body = json.dumps({"email": "bench@example.com", "password": "bench-password-1"}).encode()
-        with urllib.request.urlopen(urllib.request.Request(
-                self.url + "/api/v2/system/admin/session", data=body), timeout=10) as r:
-            return json.loads(r.read())["session_token"]
+        return lakegate_cli(BINARY, self.config, *args, env=env)
 
     def get(self, path):
         request = urllib.request.Request(self.url + path, headers=self.headers)
