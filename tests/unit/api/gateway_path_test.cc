@@ -31,5 +31,23 @@ TEST(SplitApiPath, RawPathIsSplitBeforeDecoding) {
   EXPECT_FALSE(split_api_path("/api/v2/svc/%zz", segments, /*percent_encoded=*/true));
 }
 
+// An attacker's encodings: a separator spelled %2F never reaches another
+// route (system/admin/session stays one segment, which names no service);
+// encoded letters decode to the same name (the same checks then apply); a
+// bad or NUL escape is refused.
+TEST(SplitApiPath, EncodedSeparatorsNeverBecomeRoutes) {
+  std::vector<std::string> segments;
+  ASSERT_TRUE(split_api_path("/api/v2/system%2Fadmin%2Fsession", segments, true));
+  EXPECT_EQ(segments, (std::vector<std::string>{"system/admin/session"}));
+  ASSERT_TRUE(split_api_path("/api/v2/spark%2F_table/t", segments, true));
+  EXPECT_EQ(segments, (std::vector<std::string>{"spark/_table", "t"}));
+  ASSERT_TRUE(split_api_path("/api/v2/%73ystem/user", segments, true));
+  EXPECT_EQ(segments, (std::vector<std::string>{"system", "user"}));
+  ASSERT_TRUE(split_api_path("/api/v2/spark/_table/..%2F..%2Fetc", segments, true));
+  EXPECT_EQ(segments, (std::vector<std::string>{"spark", "_table", "../../etc"}));
+  EXPECT_FALSE(split_api_path("/api/v2/spark/_table/a%00b", segments, true));
+  EXPECT_FALSE(split_api_path("/api/v2/spark/_table/a%2", segments, true));
+}
+
 }  // namespace
 }  // namespace lakegate::api
