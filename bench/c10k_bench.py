@@ -10,7 +10,8 @@ connections cost it. One run, four parts:
       limit that is never hit, audit to a file + SQLite), on the cached route
       GET /api/v2/spark/_table?as_list=true with the same wrk load: req/s, p99
       and the ratios to nginx (targets ≥ 0.6× nginx's req/s, p99 ≤ 3× nginx's);
-      a lakegate with security off is measured too, as a reference.
+      two references are measured too: lakegate with security off, and with
+      security on but audit to the file only (what the SQLite audit row costs).
   (3) C10k: N (default 10 000) idle keep-alive connections to the same
       lakegate (90 % never sent a byte, 10 % completed a GET /health), then
       /health p99 (new connection per probe; target < 10 ms), wrk on the
@@ -54,6 +55,7 @@ from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import summarize_ms  # noqa: E402
+from proc_net import held_connections  # noqa: E402
 from secured_admin import add_unhit_instance_limit, admin_session_token, lakegate_cli  # noqa: E402
 from security_bench import cpu_seconds, free_port, testbed_env  # noqa: E402
 
@@ -81,31 +83,6 @@ def proc_status(pid):
             key, _, value = line.partition(":")
             fields[key] = value.split()
     return int(fields["Threads"][0]), int(fields["VmRSS"][0]), int(fields["VmHWM"][0])
-
-
-def held_connections(pid, port):
-    """Established TCP connections on local `port` whose socket `pid` holds (accepted ones)."""
-    inodes = set()
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith("socket:["):
-            inodes.add(target[8:-1])
-    held = 0
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            with open(table) as f:
-                next(f)
-                for line in f:
-                    fields = line.split()
-                    if (fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port
-                            and fields[9] in inodes):
-                        held += 1
-        except FileNotFoundError:
-            pass
-    return held
 
 
 def machine_busy_seconds():
@@ -289,9 +266,10 @@ class Lakegate:
     limit far above the load (checked on every request), audit to a file + SQLite.
     secure=False: `security.enabled: false` (the reference row)."""
 
-    def __init__(self, spark_url, workdir, secure=True):
+    def __init__(self, spark_url, workdir, secure=True, audit_to_store=True):
         self.port = free_port()
-        self.dir = os.path.join(workdir, "lakegate" if secure else "lakegate-open")
+        name = "lakegate" if not secure or audit_to_store else "lakegate-file-audit"
+        self.dir = os.path.join(workdir, name if secure else "lakegate-open")
         os.makedirs(self.dir)
         self.config = os.path.join(self.dir, "lakegate.yaml")
         with open(self.config, "w") as f:
@@ -300,7 +278,9 @@ class Lakegate:
                     "services:\n  - name: spark\n    type: spark\n"
                     f'    config: {{workspace_url: "{spark_url}", catalog: spark_catalog, '
                     "schema: nyctaxi}\n")
-            f.write(f"audit: {{file: {self.dir}/audit.log}}\n" if secure else "security: {enabled: false}\n")
+            store = "" if audit_to_store else ", to_store: false"
+            f.write(f"audit: {{file: {self.dir}/audit.log{store}}}\n" if secure
+                    else "security: {enabled: false}\n")
         self.headers = {}
         if secure:
             self.provision()
@@ -635,18 +615,24 @@ def write_results(r, command, write_report=True):
     lines.append(row("nginx (static file, the ceiling)", ng))
     if r.get("lakegate_open"):
         lines.append(row("lakegate, security off (reference)", r["lakegate_open"]))
+    if r.get("lakegate_file_audit"):
+        lines.append(row("lakegate, security on, audit to the file only (reference)",
+                         r["lakegate_file_audit"]))
     lines.append(row("lakegate, security on", lg))
     c = r.get("c10k")
     if c:
         lines.append(row(f"lakegate, security on, {c['idle_connections']} idle connections open "
                          "(+ a /health probe every 20 ms)", c["wrk"]))
-    contended = [w for w in (ng, lg, r.get("lakegate_open"), c["wrk"] if c else None)
+    contended = [w for w in (ng, lg, r.get("lakegate_open"), r.get("lakegate_file_audit"),
+                             c["wrk"] if c else None)
                  if w and w["background_cores"] > 0.25]
     if contended:
         r["notes"].append(f"Other processes used up to {max(w['background_cores'] for w in contended):.2f} "
                           "cores during a measurement (a build or test run on the same 2 cores): "
                           "throughput numbers of this run are low.")
     for label, slow in (("security off", (r.get("lakegate_open") or {}).get("server_slow")),
+                        ("audit to the file only",
+                         (r.get("lakegate_file_audit") or {}).get("server_slow")),
                         ("security on", lg.get("server_slow")),
                         ("2 s warm-up with the idle connections", c.get("warmup_server_slow") if c else None),
                         ("with the idle connections", c["wrk"].get("server_slow") if c else None)):
@@ -718,6 +704,8 @@ def main():
     parser.add_argument("--small-block", type=int, default=10)
     parser.add_argument("--no-open-reference", dest="open_reference", action="store_false",
                         help="skip the security-off lakegate row (a reference, no target)")
+    parser.add_argument("--no-file-audit-reference", dest="file_audit_reference", action="store_false",
+                        help="skip the row with security on and audit to the file only (a reference)")
     parser.add_argument("--budget", type=float, default=300, help="wall-clock budget of the run (s)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temp dir (configs, logs, audit files) of the servers")
@@ -757,6 +745,17 @@ def main():
                     f"p99 {r['lakegate_open']['p99_ms']:.2f} ms")
             finally:
                 open_lg.stop()
+        if args.file_audit_reference:
+            file_lg = Lakegate(spark_url, workdir, audit_to_store=False)
+            try:
+                cache_fresh_for(file_lg, 2 + args.seconds + 5)
+                run_wrk(file_lg.url + ROUTE, file_lg.headers, 2, args.connections, args.threads)
+                r["lakegate_file_audit"] = run_wrk(file_lg.url + ROUTE, file_lg.headers, args.seconds,
+                                                   args.connections, args.threads, file_lg.pid, file_lg)
+                log(f"(2) lakegate, audit to the file only {r['lakegate_file_audit']['rps']:.0f} req/s "
+                    f"p99 {r['lakegate_file_audit']['p99_ms']:.2f} ms")
+            finally:
+                file_lg.stop()
         cache_fresh_for(lg, 2 + args.seconds + 5)
         run_wrk(lg.url + ROUTE, lg.headers, 2, args.connections, args.threads)
         r["lakegate"] = run_wrk(lg.url + ROUTE, lg.headers, args.seconds, args.connections, args.threads,

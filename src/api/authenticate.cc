@@ -5,6 +5,7 @@
 #include "crypto/api_key.h"
 #include "crypto/jwt.h"
 #include "crypto/password_hash.h"
+#include "util/blocking_guard.h"
 #include "util/json_text.h"
 
 namespace lakegate::api {
@@ -105,6 +106,8 @@ Result<std::shared_ptr<const auth::Principal>> authenticate(
     user = &found->second;
     session_id = claims->session_id;
   } else if (basic_credentials(request, email, password)) {
+    // A password hash takes tens of milliseconds of CPU: never on the event loop.
+    if (!util::may_block()) return util::refuse_blocking("a password hash");
     const double now = now_seconds_fractional();
     const std::string ip_key = "ip:" + request.remote_address;
     const std::string user_key = "user:" + email;

@@ -13,6 +13,7 @@
 #include "http/error_envelope.h"
 #include "http/request_target.h"
 #include "util/ascii.h"
+#include "util/blocking_guard.h"
 #include "util/json_text.h"
 
 namespace lakegate::api {
@@ -108,9 +109,6 @@ bool split_api_path(const http::Request& request, std::vector<std::string>& segm
 }
 
 http::WorkLane Gateway::lane(const http::Request& request) const {
-  if (is_health_path(request.path) || (!cors_.empty() && http::is_preflight(request))) {
-    return http::WorkLane::inline_lane();
-  }
   std::vector<std::string> segments;
   if (split_api_path(request, segments) && !segments.empty()) {
     if (std::shared_ptr<Service> service = services_.find(segments.front())) {
@@ -124,11 +122,54 @@ http::WorkLane Gateway::lane(const http::Request& request) const {
 }
 
 http::Response Gateway::handle(const http::Request& request) {
-  RequestContext context(request);
-  return run_filter_chain(filters_, context, [this](RequestContext& c) { return route(c); });
+  FilterChainRun run(filters_, request, [this](RequestContext& c) { return route(c); });
+  return std::move(*run.run());
 }
 
+http::Start Gateway::start(const http::Request& request) {
+  auto run = std::make_shared<FilterChainRun>(filters_, request,
+                                              [this](RequestContext& c) { return route(c); });
+  http::Start start;
+  start.answer = run->run();
+  if (!start.answer) {
+    start.lane = lane(request);
+    start.rest = [run] { return std::move(*run->run()); };
+  }
+  return start;
+}
+
+namespace {
+
+// Reads that may finish on the event loop when their metadata is cached:
+// the service list, a service's root, and the small catalog answers. The
+// rest (writes, /system, OpenAPI documents, whose size grows with the
+// catalog) goes to a worker before anything runs, whatever it touches.
+bool may_answer_on_event_loop(const RequestContext& context) {
+  if (context.request.method != "GET") return false;
+  const std::vector<std::string>& segments = context.segments;
+  if (segments.empty()) return true;
+  if (context.service == nullptr) return false;
+  if (segments.size() == 1) return true;
+  const std::string& resource = segments[1];
+  return resource == "_table" || resource == "_schema" || resource == "_catalog";
+}
+
+}  // namespace
+
 http::Response Gateway::route(RequestContext& context) {
+  if (!util::may_block() && !may_answer_on_event_loop(context)) {
+    return error_response(util::refuse_blocking("a request that may take long"));
+  }
+  http::Response response = route_to_resource(context);
+  // A streamed body is written by a worker: the resource runs again there
+  // (it has not produced anything yet).
+  if (!util::may_block() && response.producer) {
+    return error_response(util::refuse_blocking("a streamed body"));
+  }
+  return response;
+}
+
+http::Response Gateway::route_to_resource(RequestContext& context) {
   const http::Request& request = context.request;
   const std::vector<std::string>& segments = context.segments;
   const Access& access = context.access;

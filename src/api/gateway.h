@@ -11,6 +11,14 @@
 //   CORS headers.
 // With security disabled (loopback only) the chain has no audit, login,
 // authentication or rate-limit filter: every request is let through.
+//
+// Every request starts on the server's event loop (start()): a read whose
+// answer is in memory (the caller authenticated from the security snapshot,
+// the metadata cache fresh) is answered there, without a thread handoff.
+// The first step that would block (Spark, the store, Redis, a password
+// hash, a full audit trail; any write, /system, an OpenAPI document, a
+// streamed body) stops the run, and a worker in the request's lane resumes
+// it at that step.
 #pragma once
 
 #include <memory>
@@ -31,15 +39,18 @@ class Gateway final : public http::Handler {
   // `security` null = security disabled.
   Gateway(ServiceRegistry& services, Security* security, std::vector<config::CorsRule> cors = {});
   ~Gateway() override;
+  // The whole chain on this thread (blocking allowed).
   http::Response handle(const http::Request& request) override;
-  // /health and CORS preflights run inline (they never block); a service's
-  // requests wait in its own lane (max_concurrent_requests,
-  // max_queued_requests); everything else shares the "gateway" lane.
+  // A request the event loop cannot finish waits in its service's lane
+  // (max_concurrent_requests, max_queued_requests); everything else shares
+  // the "gateway" lane.
   http::WorkLane lane(const http::Request& request) const override;
+  http::Start start(const http::Request& request) override;
 
  private:
   // The end of the chain: the resource the request's path names.
   http::Response route(RequestContext& context);
+  http::Response route_to_resource(RequestContext& context);
   http::Response handle_service(const http::Request& request,
                                 const std::shared_ptr<Service>& service,
                                 const std::vector<std::string>& resource, const Access& access);

@@ -4,6 +4,7 @@
 
 #include "backend/backend_factory.h"
 #include "crypto/crypto.h"
+#include "util/blocking_guard.h"
 
 namespace lakegate::api {
 namespace {
@@ -85,6 +86,7 @@ Result<std::shared_ptr<Service>> ServiceRegistry::as_caller(const std::shared_pt
       }
     }
   }
+  if (!util::may_block()) return util::refuse_blocking("a new caller service");
   config::ServiceConfig config = service->config;
   config.access_token = token;
   auto copy = make_service(config, service->id, service->description);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "store/store.h"
+#include "util/blocking_guard.h"
 #include "util/json_text.h"
 
 namespace lakegate::auth {
@@ -130,6 +131,7 @@ AuditLog::~AuditLog() {
 Result<AuditTicket> AuditLog::admit(std::chrono::milliseconds wait) {
   std::unique_lock lock(mutex_);
   if (full()) wake_.notify_one();  // a lingering writer: write now, free slots
+  if (!util::may_block() && full()) return util::refuse_blocking("a full audit trail");
   if (space_.wait_for(lock, wait, [&] { return !full(); })) {
     ++slots_taken_;
     return AuditTicket(this);

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "auth/rate_limiter.h"
+#include "util/blocking_guard.h"
 
 namespace lakegate::auth {
 namespace {
@@ -363,6 +364,7 @@ Result<Reply> RedisBucketStore::eval_take(redisContext* context, std::vector<std
 Result<std::vector<BucketResult>> RedisBucketStore::take(const std::vector<Bucket>& buckets,
                                                          double now_seconds) {
   if (buckets.empty()) return std::vector<BucketResult>();
+  if (!util::may_block()) return util::refuse_blocking("a Redis round trip");
   std::vector<std::string> args = {"", "", std::to_string(buckets.size())};
   for (const Bucket& bucket : buckets) args.push_back(key_prefix_ + bucket.key);
   args.push_back(number_text(now_seconds));
@@ -438,7 +440,8 @@ Result<std::unique_ptr<BucketStore>> make_redis_bucket_store(const std::string& 
   Result<RedisAddress> address = parse_redis_url(url);
   if (!address) return address.error();
   if (key_prefix.empty() || key_prefix.find_first_of("*?[]\\") != std::string::npos) {
-    return Error(ErrorCode::kBadConfig, "rate_limits.key_prefix: must be non-empty, without * ? [ ] \\");
+    return Error(ErrorCode::kBadConfig,
+                 "rate_limits.key_prefix: must be non-empty, without * ? [ ] \\");
   }
   return std::unique_ptr<BucketStore>(
       std::make_unique<RedisBucketStore>(std::move(*address), key_prefix));

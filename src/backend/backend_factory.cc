@@ -5,9 +5,30 @@
 #include "backend/hive_thrift/hive_thrift_backend.h"
 #include "backend/spark_connect/spark_connect_backend.h"
 #include "util/ascii.h"
+#include "util/blocking_guard.h"
 
 namespace lakegate::backend {
 namespace {
+
+// Every protocol's calls wait on the network: on the event loop they refuse
+// (util/blocking_guard.h) and the request moves to a worker.
+class NonBlockingGuard final : public Backend {
+ public:
+  explicit NonBlockingGuard(std::unique_ptr<Backend> inner) : inner_(std::move(inner)) {}
+  Result<ConnectionInfo> test() override {
+    if (!util::may_block()) return util::refuse_blocking("Spark connection test");
+    return inner_->test();
+  }
+  Result<Summary> execute(const Statement& statement, BatchSink& sink,
+                          const CancelToken& cancel) override {
+    if (!util::may_block()) return util::refuse_blocking("a Spark statement");
+    return inner_->execute(statement, sink, cancel);
+  }
+  void shutdown() override { inner_->shutdown(); }
+
+ private:
+  std::unique_ptr<Backend> inner_;
+};
 
 // The URL's path, without query or fragment; empty if none.
 std::string_view url_path(std::string_view url) {
@@ -78,11 +99,11 @@ Result<std::unique_ptr<Backend>> make_backend(const config::ServiceConfig& confi
   if (*protocol == kProtocolSparkConnect) {
     auto backend = spark_connect::SparkConnectBackend::create(config);
     if (!backend) return backend.error();
-    return std::unique_ptr<Backend>(std::move(*backend));
+    return std::unique_ptr<Backend>(std::make_unique<NonBlockingGuard>(std::move(*backend)));
   }
   auto backend = hive_thrift::HiveThriftBackend::create(config, *protocol);
   if (!backend) return backend.error();
-  return std::unique_ptr<Backend>(std::move(*backend));
+  return std::unique_ptr<Backend>(std::make_unique<NonBlockingGuard>(std::move(*backend)));
 }
 
 }  // namespace lakegate::backend

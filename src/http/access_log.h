@@ -1,5 +1,8 @@
 // The server's log lines, written to stderr as one JSON object per line
-// (structured, greppable, safe for any path bytes). The access line carries
+// (structured, greppable, safe for any path bytes) by a background thread:
+// logging never blocks the event loop, access lines are batched, an error
+// or warning from any other thread is written before the call returns, and
+// what is left is written at exit. The access line carries
 // no secrets by construction: it has the path but never the query string
 // (where api_key may travel) nor any header (Authorization).
 #pragma once

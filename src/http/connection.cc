@@ -20,6 +20,7 @@
 #include "http/request_target.h"
 #include "http/response_wire.h"
 #include "util/ascii.h"
+#include "util/blocking_guard.h"
 
 namespace lakegate::http {
 
@@ -116,12 +117,27 @@ decltype(auto) Connection::with_stream(Function&& function) {
   return function(socket_);
 }
 
+// The timer is lazy: it stays set for the earliest deadline it was given
+// and, when it fires, compares the clock with the step's deadline then,
+// setting itself again for a later one. Arming a later deadline (the usual
+// case: every step's deadline lies after the last one's) costs an
+// assignment, not a timer operation and a cancelled wait per step.
 void Connection::arm_deadline(Clock::time_point deadline) {
   timed_out_ = false;
-  const uint64_t generation = ++deadline_generation_;
-  timer_.expires_at(deadline);
-  timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
-    if (ec || generation != self->deadline_generation_) return;
+  deadline_ = deadline;
+  if (timer_set_ && timer_expiry_ <= deadline) return;
+  set_timer(deadline);
+}
+
+void Connection::set_timer(Clock::time_point expiry) {
+  timer_set_ = true;
+  timer_expiry_ = expiry;
+  timer_.expires_at(expiry);  // a wait already pending ends with operation_aborted
+  timer_.async_wait([self = shared_from_this()](error_code ec) {
+    if (ec) return;  // cancelled (closed) or replaced by a newer wait
+    self->timer_set_ = false;
+    if (self->closed_ || self->deadline_ == Clock::time_point::max()) return;
+    if (Clock::now() < self->deadline_) return self->set_timer(self->deadline_);
     self->timed_out_ = true;
     error_code ignored;
     self->tcp().cancel(ignored);
@@ -129,8 +145,7 @@ void Connection::arm_deadline(Clock::time_point deadline) {
 }
 
 void Connection::disarm_deadline() {
-  ++deadline_generation_;
-  timer_.cancel();
+  deadline_ = Clock::time_point::max();
 }
 
 void Connection::start() {
@@ -158,6 +173,7 @@ void Connection::close_socket() {
   if (closed_) return;
   closed_ = true;
   disarm_deadline();
+  timer_.cancel();  // its wait holds the connection
   error_code ignored;
   tcp().shutdown(tcp::socket::shutdown_both, ignored);
   tcp().close(ignored);
@@ -346,45 +362,43 @@ void Connection::dispatch() {
   }
   request_.body = std::move(wire.body());
 
-  WorkLane lane;
+  Start start;
   try {
-    lane = context_.handler.lane(request_);
+    util::NonBlockingScope event_loop;
+    start = context_.handler.start(request_);
   } catch (const std::exception& exception) {
-    log_server_error("handler lane threw", exception.what());
+    log_server_error("handler threw", exception.what());
+    start.answer =
+        Response::json(500, error_envelope(Error(ErrorCode::kInternal, "internal error")));
   }
-  if (lane.run_inline) {
-    try {
-      response_ = context_.handler.handle(request_);
-    } catch (const std::exception& exception) {
-      log_server_error("handler threw", exception.what());
-      response_ =
-          Response::json(500, error_envelope(Error(ErrorCode::kInternal, "internal error")));
-    }
+  if (start.answer) {
+    response_ = std::move(*start.answer);
     if (!response_.producer) return write_complete_response();
     // A streamed answer writes from a worker, never from the event loop.
     response_.producer = {};
     set_error_response(500, "an inline handler cannot stream");
     return write_complete_response();
   }
+  const WorkLane& lane = start.lane;
   const LaneLimits limits{lane.max_running,
                           lane.max_queued.value_or(context_.options.default_max_queued)};
-  const bool queued = context_.workers.submit(lane.name, limits,
-                                              [self = shared_from_this()] { self->run_handler(); });
+  const bool queued = context_.workers.submit(
+      lane.name, limits,
+      [self = shared_from_this(), rest = std::move(start.rest)] { self->run_handler(rest); });
   if (!queued) {
-    set_error_response(
-        503, "server busy: too many requests waiting for \"" + lane.name + "\"; retry later");
+    set_error_response(503, "server busy: too many requests are waiting; retry later");
     response_.headers.emplace_back("Retry-After", "1");
     write_complete_response();
   }
 }
 
-void Connection::run_handler() {
+void Connection::run_handler(const std::function<Response()>& rest) {
   if (force_closed_.load()) {
     asio::post(executor_, [self = shared_from_this()] { self->close_socket(); });
     return;
   }
   try {
-    response_ = context_.handler.handle(request_);
+    response_ = rest();
   } catch (const std::exception& exception) {
     log_server_error("handler threw", exception.what());
     response_ = Response::json(500, error_envelope(Error(ErrorCode::kInternal, "internal error")));

@@ -90,7 +90,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void close_socket();
 
   // On a worker: runs the handler (and a streamed body's producer).
-  void run_handler();
+  void run_handler(const std::function<Response()>& rest);
   void stream_body();
   // Sets `response_` to a JSON error envelope.
   void set_error_response(int status, std::string_view message);
@@ -102,6 +102,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // operations are cancelled and `timed_out_` is set.
   void arm_deadline(Clock::time_point deadline);
   void disarm_deadline();
+  void set_timer(Clock::time_point expiry);
   template <typename Function>
   decltype(auto) with_stream(Function&& function);
   boost::asio::ip::tcp::socket& tcp();
@@ -112,7 +113,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::ip::tcp::socket socket_;    // moved into tls_ when TLS is on
   std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_;
   boost::asio::steady_timer timer_;
-  uint64_t deadline_generation_ = 0;
+  Clock::time_point deadline_ = Clock::time_point::max();  // of the step in progress
+  bool timer_set_ = false;                                 // a wait is pending, until timer_expiry_
+  Clock::time_point timer_expiry_{};                       // not after deadline_ while a step runs
   bool timed_out_ = false;
   boost::beast::flat_buffer buffer_;
   std::optional<Parser> parser_;

@@ -1,7 +1,8 @@
 // The contract between the HTTP server (http/server.*) and the resources
-// that answer requests (api/). The server parses a request into `Request`,
-// asks the Handler for its WorkLane, calls the Handler on a worker thread
-// when the lane has room, and writes the `Response`:
+// that answer requests (api/). The server parses a request into `Request`
+// and starts it on the event loop (Handler::start, where nothing may block:
+// util/blocking_guard.h); what cannot be answered there waits in its
+// WorkLane and finishes on a worker thread. The server writes the `Response`:
 // either a complete body, or a streaming producer that writes the body in
 // chunks (Transfer-Encoding: chunked) while results arrive from Spark. The
 // handler never touches the socket.
@@ -124,14 +125,35 @@ struct WorkLane {
   }
 };
 
-// Answers requests; handle() is called concurrently from the worker threads
-// (and from the event loop for inline lanes).
+// How a request began on the event loop: answered there, or the rest of it
+// waits in `lane` for a worker.
+struct Start {
+  std::optional<Response> answer;  // complete (an inline answer never streams)
+  WorkLane lane;                   // when there is no answer
+  std::function<Response()> rest;  // when there is no answer: run on a worker
+};
+
+// Answers requests. The server calls start() on the event loop; the simple
+// handlers only implement handle() (and lane()), and by default handle()
+// runs on a worker thread, or on the event loop for an inline lane.
 class Handler {
  public:
   virtual ~Handler() = default;
   virtual Response handle(const Request& request) = 0;
   // Called on the event loop before handle(); must be quick and never block.
   virtual WorkLane lane(const Request& /*request*/) const { return WorkLane{}; }
+  // Called on the event loop inside a util::NonBlockingScope. `request`
+  // outlives `rest`.
+  virtual Start start(const Request& request) {
+    Start start;
+    start.lane = lane(request);
+    if (start.lane.run_inline) {
+      start.answer = handle(request);
+    } else {
+      start.rest = [this, &request] { return handle(request); };
+    }
+    return start;
+  }
 };
 
 }  // namespace lakegate::http

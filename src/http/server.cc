@@ -134,6 +134,8 @@ struct Server::State {
         work_guard(asio::make_work_guard(io)) {}
 
   void accept_next();
+  // The loop the next connection lives on, in turn.
+  asio::io_context& next_loop();
   void on_accepted(tcp::socket socket);
   void on_connection_end(uint64_t id);
   // Runs on the event loop once stop() was called.
@@ -143,7 +145,13 @@ struct Server::State {
 
   ServerOptions options;
   Handler& handler;
-  asio::io_context io;
+  // Event loops beyond `io`, one thread each (run()); each connection lives
+  // on one loop, so loops share no queue. Declared before `io`: destroyed
+  // after it.
+  std::vector<std::unique_ptr<asio::io_context>> extra_loops;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> extra_guards;
+  size_t loop_turn = 0;  // accept handler only
+  asio::io_context io;   // the acceptor, timers, shutdown; and connections in turn
   tcp::acceptor acceptor;
   asio::steady_timer retry_timer;
   asio::steady_timer grace_timer;
@@ -165,8 +173,14 @@ struct Server::State {
   std::unique_ptr<WorkScheduler> workers;    // set by start()
 };
 
+asio::io_context& Server::State::next_loop() {
+  const size_t loops = extra_loops.size() + 1;
+  const size_t turn = loop_turn++ % loops;
+  return turn == 0 ? io : *extra_loops[turn - 1];
+}
+
 void Server::State::accept_next() {
-  acceptor.async_accept(asio::make_strand(io), [this](error_code ec, tcp::socket socket) {
+  acceptor.async_accept(asio::make_strand(next_loop()), [this](error_code ec, tcp::socket socket) {
     if (!acceptor.is_open() || stopping.load()) return;
     if (ec) {
       // E.g. out of file descriptors: back off briefly instead of spinning.
@@ -251,6 +265,7 @@ void Server::State::release_loop_if_done() {
   if (!stopping.load() || live_count.load() != 0) return;
   grace_timer.cancel();
   work_guard.reset();
+  for (auto& guard : extra_guards) guard.reset();
 }
 
 Server::Server(ServerOptions options, Handler& handler)
@@ -295,15 +310,19 @@ Status Server::start() {
 Status Server::run() {
   State& state = *state_;
   if (Status started = start(); !started) return started;
-  state.accept_next();
   size_t io_threads = state.options.io_threads;
   if (io_threads == 0) {
     const size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    io_threads = std::clamp<size_t>(cores / 2, 1, 4);
+    io_threads = std::clamp<size_t>(cores, 1, 8);
   }
-  std::vector<std::thread> extra;
   for (size_t index = 1; index < io_threads; ++index) {
-    extra.emplace_back([&state] { state.io.run(); });
+    state.extra_loops.push_back(std::make_unique<asio::io_context>(1));
+    state.extra_guards.push_back(asio::make_work_guard(*state.extra_loops.back()));
+  }
+  state.accept_next();
+  std::vector<std::thread> extra;
+  for (auto& loop : state.extra_loops) {
+    extra.emplace_back([&loop] { loop->run(); });
   }
   // Until stop() and every connection has ended (the work guard keeps the
   // loop alive while handlers run on workers with no socket operation

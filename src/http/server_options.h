@@ -45,9 +45,9 @@ struct ServerOptions {
   // Threads that run handlers (which block on Spark). Requests wait for
   // one in their lane's queue (see WorkLane in handler.h). Default: 64.
   size_t worker_threads = 64;
-  // Threads running the event loop (accept, TLS, reading and writing);
-  // 0 picks from the number of cores (1 on up to 3 cores, at most 4).
-  // Default: 0.
+  // Event loops, a thread each (accept, TLS, reading and writing, and the
+  // requests answered without blocking: see Handler::start); connections
+  // are dealt to them in turn. 0: one per core, at most 8. Default: 0.
   size_t io_threads = 0;
   // Queue of a lane whose handler names no limits of its own. Default: 1024.
   size_t default_max_queued = 1024;

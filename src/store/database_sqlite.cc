@@ -3,12 +3,11 @@
 // kConflict; every other failure is kStore with SQLite's message.
 #include <sqlite3.h>
 
-#include <unordered_map>
-
 #include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "store/database_drivers.h"
 
@@ -55,7 +54,8 @@ class SqliteDatabase final : public Database {
     auto prepared = prepare(sql);
     if (!prepared) return prepared.error();
     sqlite3_stmt* statement_handle = *prepared;
-    // Ready for the next use whatever happens below (the statement is cached).
+    // Ready for the next use whatever happens below (the statement is cached);
+    // the bindings are cleared before `params` goes (SQLITE_STATIC: no copy).
     struct ResetOnExit {
       sqlite3_stmt* statement;
       ~ResetOnExit() {
@@ -72,10 +72,10 @@ class SqliteDatabase final : public Database {
     }
     for (size_t index = 0; index < params.size(); ++index) {
       const int position = static_cast<int>(index) + 1;
-      const int code =
-          params[index] ? sqlite3_bind_text64(statement.get(), position, params[index]->data(),
-                                              params[index]->size(), SQLITE_TRANSIENT, SQLITE_UTF8)
-                        : sqlite3_bind_null(statement.get(), position);
+      const int code = params[index]
+                           ? sqlite3_bind_text64(statement.get(), position, params[index]->data(),
+                                                 params[index]->size(), SQLITE_STATIC, SQLITE_UTF8)
+                           : sqlite3_bind_null(statement.get(), position);
       if (code != SQLITE_OK) return driver_error(code);
     }
     std::vector<DbRow> rows;
@@ -114,7 +114,7 @@ class SqliteDatabase final : public Database {
   // Statements are prepared once per SQL text and reused (the store's SQL is
   // a small fixed set; parsing it again per audit row cost more than the insert).
   Result<sqlite3_stmt*> prepare(std::string_view sql) {
-    auto cached = statements_.find(std::string(sql));
+    auto cached = statements_.find(sql);
     if (cached != statements_.end()) return cached->second.get();
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
@@ -132,7 +132,12 @@ class SqliteDatabase final : public Database {
   }
 
   static constexpr size_t kMaxCachedStatements = 128;
-  std::unordered_map<std::string, StatementPtr> statements_;
+  // Looked up by string_view: no allocation per query.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_map<std::string, StatementPtr, TextHash, std::equal_to<>> statements_;
 
   Error driver_error(int extended_code) const {
     std::string message = "sqlite: ";

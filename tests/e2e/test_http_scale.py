@@ -31,6 +31,7 @@ import resource
 import selectors
 import signal
 import socket
+import sys
 import threading
 import time
 
@@ -39,6 +40,9 @@ import requests
 import yaml
 
 from lakegate_process import LakegateProcess
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+from proc_net import held_connections  # noqa: E402  (shared with bench/c10k_bench.py)
 
 IDLE_SILENT = 9_000
 IDLE_USED = 1_000
@@ -95,32 +99,6 @@ def proc_status(pid):
             key, _, value = line.partition(":")
             fields[key] = value.split()
     return int(fields["Threads"][0]), int(fields["VmRSS"][0])
-
-
-def held_connections(pid, port):
-    """Established TCP connections on local `port` whose socket the process `pid` holds:
-    the ones it has accepted (the kernel completes handshakes before that)."""
-    inodes = set()
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith("socket:["):
-            inodes.add(target[8:-1])
-    held = 0
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            with open(table) as f:
-                next(f)
-                for line in f:
-                    fields = line.split()
-                    if (fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port
-                            and fields[9] in inodes):
-                        held += 1
-        except FileNotFoundError:
-            pass
-    return held
 
 
 def wait_for(predicate, timeout, interval=0.1):

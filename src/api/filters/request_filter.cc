@@ -1,22 +1,27 @@
 #include "api/filters/request_filter.h"
 
+#include "util/blocking_guard.h"
+
 namespace lakegate::api {
 
-http::Response run_filter_chain(const std::vector<std::unique_ptr<RequestFilter>>& filters,
-                                RequestContext& context,
-                                const std::function<http::Response(RequestContext&)>& terminal) {
-  size_t reached = 0;
-  std::optional<http::Response> response;
-  for (; reached < filters.size(); ++reached) {
-    response = filters[reached]->on_request(context);
-    if (response) {
-      ++reached;  // the filter that answered sees its own reply
-      break;
-    }
+std::optional<http::Response> FilterChainRun::run() {
+  while (!reply_ && next_filter_ < filters_.size()) {
+    FilterResult result = filters_[next_filter_]->on_request(context_);
+    // The filter runs again where it may block; its answer (an error) is moot.
+    if (util::take_blocking_refusal()) return std::nullopt;
+    ++next_filter_;  // it saw the request: it sees the response
+    reply_ = std::move(result);
   }
-  if (!response) response = terminal(context);
-  while (reached > 0) filters[--reached]->on_response(context, *response);
-  return std::move(*response);
+  std::optional<http::Response> response = std::move(reply_);
+  reply_.reset();
+  if (!response) {
+    response = terminal_(context_);
+    if (util::take_blocking_refusal()) return std::nullopt;
+  }
+  for (size_t index = next_filter_; index > 0; --index) {
+    filters_[index - 1]->on_response(context_, *response);
+  }
+  return response;
 }
 
 }  // namespace lakegate::api

@@ -60,10 +60,30 @@ class RequestFilter {
   virtual void on_response(RequestContext& /*context*/, http::Response& /*response*/) {}
 };
 
-// Runs `filters` in order, then `terminal` if every filter let the request
-// pass; then on_response of every filter that saw the request, last first.
-http::Response run_filter_chain(const std::vector<std::unique_ptr<RequestFilter>>& filters,
-                                RequestContext& context,
-                                const std::function<http::Response(RequestContext&)>& terminal);
+using Terminal = std::function<http::Response(RequestContext&)>;
+
+// One request's run: `filters` in order, then `terminal` if every filter
+// let the request pass; then on_response of every filter that saw the
+// request, last first.
+class FilterChainRun {
+ public:
+  FilterChainRun(const std::vector<std::unique_ptr<RequestFilter>>& filters,
+                 const http::Request& request, Terminal terminal)
+      : filters_(filters), context_(request), terminal_(std::move(terminal)) {}
+
+  // Goes on from where the last call stopped. nullopt: a step refused to
+  // block (only inside a util::NonBlockingScope); call again where blocking
+  // is allowed. Otherwise the response, once.
+  std::optional<http::Response> run();
+
+  RequestContext& context() { return context_; }
+
+ private:
+  const std::vector<std::unique_ptr<RequestFilter>>& filters_;
+  RequestContext context_;
+  Terminal terminal_;
+  size_t next_filter_ = 0;  // filters [0, next_filter_) have let the request pass or answered
+  std::optional<http::Response> reply_;  // a filter's local reply
+};
 
 }  // namespace lakegate::api

@@ -7,6 +7,7 @@
 #include "api/resources.h"
 #include "api/session/session_resource.h"
 #include "http/error_envelope.h"
+#include "util/blocking_guard.h"
 #include "util/json_text.h"
 
 namespace lakegate::api {
@@ -33,14 +34,14 @@ void AuditFilter::on_response(RequestContext& context, http::Response& response)
 
 FilterResult LoginFilter::on_request(RequestContext& context) {
   const std::vector<std::string>& segments = context.segments;
-  if (segments.size() == 2 && segments[0] == "user" && segments[1] == "session") {
-    return handle_session(context.request, security_, false);
-  }
-  if (segments.size() == 3 && segments[0] == "system" && segments[1] == "admin" &&
-      segments[2] == "session") {
-    return handle_session(context.request, security_, true);
-  }
-  return std::nullopt;
+  const bool user_session =
+      segments.size() == 2 && segments[0] == "user" && segments[1] == "session";
+  const bool admin_session = segments.size() == 3 && segments[0] == "system" &&
+                             segments[1] == "admin" && segments[2] == "session";
+  if (!user_session && !admin_session) return std::nullopt;
+  // Sessions live in the store (and a login hashes a password).
+  if (!util::may_block()) return error_response(util::refuse_blocking("a session"));
+  return handle_session(context.request, security_, admin_session);
 }
 
 FilterResult AuthenticateFilter::on_request(RequestContext& context) {

@@ -1,5 +1,6 @@
 #include "api/table/table_exec.h"
 
+#include "format/json_value.h"
 #include "format/ndjson_writer.h"
 
 namespace lakegate::api {
@@ -45,7 +46,49 @@ class MetricSink final : public backend::BatchSink {
   bool done_ = false;
 };
 
+// The first column's cells as JSON text, one string per row.
+class FirstColumnSink final : public backend::BatchSink {
+ public:
+  explicit FirstColumnSink(int64_t max_rows) : max_rows_(max_rows) {}
+  bool on_schema(const arrow::Schema& schema) override {
+    schema_ = schema;
+    return true;
+  }
+  bool on_batch(const arrow::RecordBatch& batch) override {
+    if (schema_.fields.empty() || batch.columns.empty()) return true;
+    for (int64_t row = 0; row < batch.num_rows; ++row) {
+      if (static_cast<int64_t>(values_.size()) >= max_rows_) {
+        overflow_ = true;
+        return false;
+      }
+      std::string& value = values_.emplace_back();
+      format::append_json_value(value, schema_.fields[0], batch.columns[0], row);
+    }
+    return true;
+  }
+  bool overflow() const { return overflow_; }
+  std::vector<std::string> take() { return std::move(values_); }
+
+ private:
+  int64_t max_rows_;
+  arrow::Schema schema_;
+  std::vector<std::string> values_;
+  bool overflow_ = false;
+};
+
 }  // namespace
+
+Result<std::vector<std::string>> collect_json_values(Service& service,
+                                                     const backend::Statement& statement,
+                                                     const backend::CancelToken& cancel,
+                                                     int64_t max_rows, AuditNotes& notes) {
+  FirstColumnSink sink(max_rows);
+  auto summary = service.backend->execute(statement, sink, cancel);
+  note_statement(notes, statement, summary);
+  if (sink.overflow()) return Error(ErrorCode::kInternal, "more rows than expected");
+  if (!summary) return summary.error();
+  return sink.take();
+}
 
 backend::CancelToken::Clock::time_point service_deadline(const Service& service) {
   return backend::CancelToken::Clock::now() + std::chrono::seconds(service.config.timeout_seconds);

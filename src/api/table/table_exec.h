@@ -1,7 +1,7 @@
 // Running _table statements whose (small) results lakegate reads itself
 // instead of streaming them: COUNT(*) for include_count/count_only, the
 // metrics row Delta answers DML with (num_affected_rows, num_inserted_rows,
-// …), and short row lists (GET by id, as_list) rendered as JSON objects.
+// …), and short row lists (GET by id: JSON objects; as_list: JSON values).
 #pragma once
 
 #include <cstdint>
@@ -37,6 +37,13 @@ Result<std::vector<std::string>> collect_json_rows(Service& service,
                                                    const backend::Statement& statement,
                                                    const backend::CancelToken& cancel,
                                                    int64_t max_rows, AuditNotes& notes);
+
+// The first column of every row as JSON text (an id list), at most
+// `max_rows` (more → kInternal).
+Result<std::vector<std::string>> collect_json_values(Service& service,
+                                                     const backend::Statement& statement,
+                                                     const backend::CancelToken& cancel,
+                                                     int64_t max_rows, AuditNotes& notes);
 
 // A CancelToken deadline for `service`'s timeout from now.
 backend::CancelToken::Clock::time_point service_deadline(const Service& service);

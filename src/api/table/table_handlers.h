@@ -40,8 +40,8 @@ Status check_write_policy(const std::string& method, const TableTarget& target,
 // page holds `service` and `notes` (the request's audit notes) until its
 // body ends.
 http::Response read_table(const http::Request& request, const std::shared_ptr<Service>& service,
-                          const TableTarget& target, TableOptions options, const std::string* id,
-                          const std::shared_ptr<AuditNotes>& notes);
+                          const TableTarget& target, const TableOptions& options,
+                          const std::string* id, const std::shared_ptr<AuditNotes>& notes);
 
 // POST/PUT/PATCH/DELETE /_table/{name}[/{id}]; every statement is recorded
 // in `notes` (the request's audit notes).

@@ -153,7 +153,7 @@ http::Response handle_table(const http::Request& request, const std::shared_ptr<
   }
   const std::string* id = path.size() == 2 ? &path[1] : nullptr;
   if (is_read) {
-    return read_table(request, service, target, std::move(*options), id, access.audit_notes());
+    return read_table(request, service, target, *options, id, access.audit_notes());
   }
   if (Status allowed = check_write_policy(method, target, *options); !allowed) {
     return error_response(allowed.error());

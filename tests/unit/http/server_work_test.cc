@@ -1,7 +1,8 @@
 // The event-driven server under the loads that took the thread-per-
 // connection one down: many idle connections, slowloris clients, a full
 // lane, long keep-alive connections; and inline lanes staying responsive
-// while every worker is busy.
+// while every worker is busy. Handler::start on the event loop (no
+// blocking there) and the rest on a worker.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -13,6 +14,7 @@
 
 #include "http/server.h"
 #include "test_client.h"
+#include "util/blocking_guard.h"
 
 namespace lakegate::http::testing {
 namespace {
@@ -263,6 +265,66 @@ TEST(ServerWork, StreamedHeadLeavesWithTheFirstChunk) {
   auto response = client.read_response();
   ASSERT_TRUE(response);
   EXPECT_EQ(response->body, "firstsecond");
+}
+
+}  // namespace
+}  // namespace lakegate::http::testing
+
+namespace lakegate::http::testing {
+namespace {
+
+// Answers /fast in start() on the event loop; hands everything else to a
+// worker; records where blocking was allowed.
+class SplitHandler final : public Handler {
+ public:
+  Response handle(const Request&) override { return Response::json(500, "{}"); }
+  Start start(const Request& request) override {
+    start_may_block = util::may_block();
+    start_thread = std::this_thread::get_id();
+    Start start;
+    if (request.path == "/fast") {
+      start.answer = Response::json(200, "{\"on\":\"loop\"}");
+      return start;
+    }
+    start.lane = WorkLane::queue("slow", 1, 0);
+    start.rest = [this] {
+      rest_may_block = util::may_block();
+      rest_thread = std::this_thread::get_id();
+      return Response::json(200, "{\"on\":\"worker\"}");
+    };
+    return start;
+  }
+  std::atomic<bool> start_may_block{true};
+  std::atomic<bool> rest_may_block{false};
+  std::thread::id start_thread;
+  std::thread::id rest_thread;
+};
+
+TEST(ServerStart, StartRunsOnTheEventLoopWhereNothingMayBlockAndTheRestOnAWorker) {
+  SplitHandler handler;
+  Server server(test_options(), handler);
+  ASSERT_TRUE(server.start());
+  std::thread loop([&] { (void)server.run(); });
+  {
+    TestClient client(server.bound_port());
+    ASSERT_TRUE(client.send(get("/fast")));
+    auto fast = client.read_response();
+    ASSERT_TRUE(fast);
+    EXPECT_EQ(fast->body, "{\"on\":\"loop\"}");
+    EXPECT_FALSE(handler.start_may_block.load());  // inside the NonBlockingScope
+    const std::thread::id loop_thread = handler.start_thread;
+
+    ASSERT_TRUE(client.send(get("/slow")));  // same connection: same loop
+    auto slow = client.read_response();
+    ASSERT_TRUE(slow);
+    EXPECT_EQ(slow->body, "{\"on\":\"worker\"}");
+    EXPECT_TRUE(handler.rest_may_block.load());  // a worker may block
+    EXPECT_EQ(handler.start_thread, loop_thread);
+    EXPECT_NE(handler.rest_thread, loop_thread);
+  }
+  EXPECT_TRUE(util::may_block());  // the test's own thread never was in a scope
+  server.stop(0ms);
+  loop.join();
 }
 
 }  // namespace

@@ -1,21 +1,28 @@
 // The filter chain's mechanics (continue, local reply, responses seen last
-// first by the filters that ran) and the filters that need no identity,
-// called directly.
+// first by the filters that ran, a run stopped on the event loop by a step
+// that would block and resumed at that step) and the filters that need no
+// identity, called directly.
 #include "api/filters/request_filter.h"
 
 #include <gtest/gtest.h>
 
 #include "api/filters/edge_filters.h"
+#include "util/blocking_guard.h"
 
 namespace lakegate::api {
 namespace {
 
-// Records what it saw; answers when told to.
+// Records what it saw; answers when told to; when told it blocks, refuses
+// where blocking is not allowed.
 class Probe final : public RequestFilter {
  public:
-  Probe(std::string name, std::vector<std::string>& log, bool reply = false)
-      : name_(std::move(name)), log_(log), reply_(reply) {}
+  Probe(std::string name, std::vector<std::string>& log, bool reply = false, bool blocks = false)
+      : name_(std::move(name)), log_(log), reply_(reply), blocks_(blocks) {}
   FilterResult on_request(RequestContext&) override {
+    if (blocks_ && !util::may_block()) {
+      log_.push_back(name_ + ".refused");
+      return http::Response::json(503, util::refuse_blocking(name_).message);
+    }
     log_.push_back(name_ + ".request");
     if (reply_) return http::Response::json(418, "{\"by\":\"" + name_ + "\"}");
     return std::nullopt;
@@ -28,6 +35,7 @@ class Probe final : public RequestFilter {
   std::string name_;
   std::vector<std::string>& log_;
   bool reply_;
+  bool blocks_;
 };
 
 http::Request get(std::string path) {
@@ -44,12 +52,13 @@ TEST(FilterChain, EveryFilterPassesThenTheTerminalAnswersAndResponsesRunLastFirs
   filters.push_back(std::make_unique<Probe>("a", log));
   filters.push_back(std::make_unique<Probe>("b", log));
   const http::Request request = get("/x");
-  RequestContext context(request);
-  http::Response response = run_filter_chain(filters, context, [&](RequestContext&) {
+  FilterChainRun run(filters, request, [&](RequestContext&) {
     log.push_back("terminal");
     return http::Response::json(200, "{}");
   });
-  EXPECT_EQ(response.status, 200);
+  std::optional<http::Response> response = run.run();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
   EXPECT_EQ(log, (std::vector<std::string>{"a.request", "b.request", "terminal", "b.response.200",
                                            "a.response.200"}));
 }
@@ -61,16 +70,80 @@ TEST(FilterChain, LocalReplyStopsTheChainAndOnlyFiltersThatRanSeeIt) {
   filters.push_back(std::make_unique<Probe>("b", log, /*reply=*/true));
   filters.push_back(std::make_unique<Probe>("c", log));
   const http::Request request = get("/x");
-  RequestContext context(request);
   bool terminal_ran = false;
-  http::Response response = run_filter_chain(filters, context, [&](RequestContext&) {
+  FilterChainRun run(filters, request, [&](RequestContext&) {
     terminal_ran = true;
     return http::Response::json(200, "{}");
   });
-  EXPECT_EQ(response.status, 418);
+  std::optional<http::Response> response = run.run();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 418);
   EXPECT_FALSE(terminal_ran);
   EXPECT_EQ(log, (std::vector<std::string>{"a.request", "b.request", "b.response.418",
                                            "a.response.418"}));
+}
+
+TEST(FilterChain, AStepThatWouldBlockOnTheEventLoopStopsTheRunWhichResumesThereOnAWorker) {
+  std::vector<std::string> log;
+  std::vector<std::unique_ptr<RequestFilter>> filters;
+  filters.push_back(std::make_unique<Probe>("a", log));
+  filters.push_back(std::make_unique<Probe>("b", log, /*reply=*/false, /*blocks=*/true));
+  filters.push_back(std::make_unique<Probe>("c", log));
+  const http::Request request = get("/x");
+  FilterChainRun run(filters, request, [&](RequestContext&) {
+    log.push_back("terminal");
+    return http::Response::json(200, "{}");
+  });
+  {
+    util::NonBlockingScope event_loop;
+    EXPECT_FALSE(run.run());
+    EXPECT_FALSE(event_loop.refused());  // the run took the refusal
+  }
+  EXPECT_EQ(log, (std::vector<std::string>{"a.request", "b.refused"}));
+  std::optional<http::Response> response = run.run();  // a worker: blocking allowed
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  // "a" ran once; the refused 503 never reached anyone.
+  EXPECT_EQ(
+      log, (std::vector<std::string>{"a.request", "b.refused", "b.request", "c.request", "terminal",
+                                     "c.response.200", "b.response.200", "a.response.200"}));
+}
+
+TEST(FilterChain, ATerminalThatWouldBlockRunsAgainOnAWorkerAfterTheFiltersRanOnce) {
+  std::vector<std::string> log;
+  std::vector<std::unique_ptr<RequestFilter>> filters;
+  filters.push_back(std::make_unique<Probe>("a", log));
+  const http::Request request = get("/x");
+  FilterChainRun run(filters, request, [&](RequestContext&) {
+    if (!util::may_block()) {
+      log.push_back("terminal.refused");
+      return http::Response::json(503, util::refuse_blocking("terminal").message);
+    }
+    log.push_back("terminal");
+    return http::Response::json(200, "{}");
+  });
+  {
+    util::NonBlockingScope event_loop;
+    EXPECT_FALSE(run.run());
+  }
+  std::optional<http::Response> response = run.run();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(log, (std::vector<std::string>{"a.request", "terminal.refused", "terminal",
+                                           "a.response.200"}));
+}
+
+TEST(FilterChain, ARunThatNeverBlocksAnswersOnTheEventLoop) {
+  std::vector<std::string> log;
+  std::vector<std::unique_ptr<RequestFilter>> filters;
+  filters.push_back(std::make_unique<Probe>("a", log));
+  const http::Request request = get("/x");
+  FilterChainRun run(filters, request,
+                     [&](RequestContext&) { return http::Response::json(200, "{}"); });
+  util::NonBlockingScope event_loop;
+  std::optional<http::Response> response = run.run();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
 }
 
 TEST(HealthFilter, AnswersHealthOnlyAndOnlyForGet) {
