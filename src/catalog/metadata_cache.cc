@@ -95,10 +95,12 @@ Error schema_not_found(const std::string& catalog, const std::string& schema, co
 }  // namespace
 
 struct MetadataCache::State {
-  State(backend::Backend& b, std::chrono::seconds t) : backend(b), ttl(t) {}
+  State(backend::Backend& b, std::chrono::seconds t, std::chrono::milliseconds v)
+      : backend(b), ttl(t), version_ttl(v) {}
 
   backend::Backend& backend;
   const std::chrono::seconds ttl;
+  const std::chrono::milliseconds version_ttl;
 
   std::mutex mutex;
   uint64_t generation = 0;                                  // guarded by mutex, as are the maps
@@ -106,6 +108,7 @@ struct MetadataCache::State {
   std::map<std::string, Entry<std::vector<std::string>>> schemas;
   std::map<std::pair<std::string, std::string>, Entry<std::vector<TableEntry>>> tables;
   std::map<TableName, Entry<std::shared_ptr<const TableSchema>>> describes;
+  std::map<TableName, Entry<int64_t>> versions;  // current Delta versions, for version_ttl
 
   Result<TextResult> run(std::string sql, const backend::CancelToken& cancel) {
     TextRowsSink sink;
@@ -120,9 +123,15 @@ struct MetadataCache::State {
   }
 
   // The cached value of `key` in `map`, else fetch() stored for `ttl` (unless
-  // invalidate() ran meanwhile).
+  // invalidate() ran meanwhile: a value read before a write is never kept
+  // after it).
   template <typename Map, typename Key, typename Fetch>
   auto cached(Map& map, const Key& key, Fetch fetch) -> decltype(fetch()) {
+    return cached_for(map, key, ttl, fetch);
+  }
+  template <typename Map, typename Key, typename Fetch>
+  auto cached_for(Map& map, const Key& key, Clock::duration lifetime, Fetch fetch)
+      -> decltype(fetch()) {
     uint64_t started_generation;
     {
       std::lock_guard lock(mutex);
@@ -131,11 +140,27 @@ struct MetadataCache::State {
       started_generation = generation;
     }
     auto value = fetch();
-    if (value && ttl.count() > 0) {
+    if (value && lifetime.count() > 0) {
       std::lock_guard lock(mutex);
-      if (generation == started_generation) map[key] = {*value, Clock::now() + ttl};
+      if (generation == started_generation) map[key] = {*value, Clock::now() + lifetime};
     }
     return value;
+  }
+
+  Result<int64_t> fetch_version(const TableName& name, const backend::CancelToken& cancel) {
+    auto history = run(metadata_sql::last_history_entry(name), cancel);
+    if (!history) return history.error();
+    const int column = history->column("version");
+    if (column < 0 || history->rows.empty() || !history->rows[0][column]) {
+      return Error(ErrorCode::kProtocol, "DESCRIBE HISTORY answered without a version");
+    }
+    const std::string& text = *history->rows[0][column];
+    int64_t version = 0;
+    auto [end, failure] = std::from_chars(text.data(), text.data() + text.size(), version);
+    if (failure != std::errc() || end != text.data() + text.size()) {
+      return Error(ErrorCode::kProtocol, "DESCRIBE HISTORY answered version \"" + text + "\"");
+    }
+    return version;
   }
 
   Result<std::vector<std::string>> fetch_catalogs(const backend::CancelToken& cancel) {
@@ -221,10 +246,11 @@ struct MetadataCache::State {
   }
 };
 
-// `service` is not needed yet: names arrive resolved (resolve_table_name).
-MetadataCache::MetadataCache(backend::Backend& backend, const config::ServiceConfig& /*service*/,
+// Names arrive resolved (resolve_table_name); the service gives version_ttl_ms.
+MetadataCache::MetadataCache(backend::Backend& backend, const config::ServiceConfig& service,
                              std::chrono::seconds ttl)
-    : state_(std::make_shared<State>(backend, ttl)) {}
+    : state_(std::make_shared<State>(backend, ttl,
+                                     std::chrono::milliseconds(service.version_ttl_ms))) {}
 
 Result<std::shared_ptr<const TableSchema>> MetadataCache::describe(
     const TableName& name, const backend::CancelToken& cancel) {
@@ -270,19 +296,23 @@ Result<int64_t> MetadataCache::delta_version(const TableName& name,
     return Error(ErrorCode::kBadRequest, "Table \"" + name.display() + "\" is not a Delta table.")
         .with("table", name.display());
   }
-  auto history = state_->run(metadata_sql::last_history_entry(name), cancel);
-  if (!history) return history.error();
-  const int column = history->column("version");
-  if (column < 0 || history->rows.empty() || !history->rows[0][column]) {
-    return Error(ErrorCode::kProtocol, "DESCRIBE HISTORY answered without a version");
-  }
-  const std::string& text = *history->rows[0][column];
-  int64_t version = 0;
-  auto [end, failure] = std::from_chars(text.data(), text.data() + text.size(), version);
-  if (failure != std::errc() || end != text.data() + text.size()) {
-    return Error(ErrorCode::kProtocol, "DESCRIBE HISTORY answered version \"" + text + "\"");
-  }
-  return version;
+  State& state = *state_;
+  return state.cached_for(state.versions, name, state.version_ttl,
+                          [&] { return state.fetch_version(name, cancel); });
+}
+
+void MetadataCache::invalidate_version(const TableName& name) {
+  State& state = *state_;
+  std::lock_guard lock(state.mutex);
+  ++state.generation;
+  state.versions.erase(name);
+}
+
+void MetadataCache::invalidate_versions() {
+  State& state = *state_;
+  std::lock_guard lock(state.mutex);
+  ++state.generation;
+  state.versions.clear();
 }
 
 void MetadataCache::invalidate() {
@@ -293,6 +323,7 @@ void MetadataCache::invalidate() {
   state.schemas.clear();
   state.tables.clear();
   state.describes.clear();
+  state.versions.clear();
 }
 
 void MetadataCache::invalidate(const TableName& name) {
@@ -300,6 +331,7 @@ void MetadataCache::invalidate(const TableName& name) {
   std::lock_guard lock(state.mutex);
   ++state.generation;
   state.describes.erase(name);
+  state.versions.erase(name);
   state.tables.erase(std::make_pair(name.catalog, name.schema));
 }
 

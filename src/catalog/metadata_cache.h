@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "config/service_config.h"
 #include "core/backend.h"
 #include "core/table_schema.h"
-#include "config/service_config.h"
 #include "util/result.h"
 
 namespace lakegate::catalog {
@@ -36,7 +36,8 @@ Result<TableName> resolve_table_name(std::string_view text, const config::Servic
 //   tables(c, s)    SHOW TABLE EXTENDED IN c.s LIKE '*' (else SHOW TABLES)
 //   describe(t)     DESCRIBE TABLE EXTENDED t, SELECT * FROM t LIMIT 0 (for
 //                   nullability), SHOW TBLPROPERTIES t
-//   delta_version   DESCRIBE HISTORY t LIMIT 1 (never cached)
+//   delta_version   DESCRIBE HISTORY t LIMIT 1, cached for the service's
+//                   version_ttl_ms (writes through lakegate drop it at once)
 class MetadataCache {
  public:
   MetadataCache(backend::Backend& backend, const config::ServiceConfig& service,
@@ -50,12 +51,18 @@ class MetadataCache {
                                            const backend::CancelToken& cancel);
   Result<std::vector<TableEntry>> tables(const std::string& catalog, const std::string& schema,
                                          const backend::CancelToken& cancel);
-  // The current Delta version of a table (for meta.version, ETag, paging).
+  // The current Delta version of a table (for meta.version, ETag, paging):
+  // at most version_ttl_ms old, never older than a write through this cache's
+  // invalidate_version()/invalidate_versions().
   Result<int64_t> delta_version(const TableName& name, const backend::CancelToken& cancel);
 
   // Drops everything cached (after DDL) or one table (after writes that change schema).
   void invalidate();
   void invalidate(const TableName& name);
+  // After a write to `name` (or, for SQL that may write anywhere, to any
+  // table): the next read looks the version up (read-your-writes).
+  void invalidate_version(const TableName& name);
+  void invalidate_versions();
 
  private:
   struct State;

@@ -154,6 +154,7 @@ Status read_service_config(const YAML::Node& node, const std::string& path, cons
   }
   if (!(s = reader.integer_into("max_queued_requests", 0, 1000000, service.max_queued_requests)))
     return s;
+  if (!(s = reader.integer_into("version_ttl_ms", 0, 3600000, service.version_ttl_ms))) return s;
   return reader.reject_unknown();
 }
 

@@ -31,6 +31,10 @@ struct ServiceConfig {
   // Requests waiting beyond that; one more is answered 503 with Retry-After
   // at once. Default: 256.
   int max_queued_requests = 256;
+  // How long a Delta table's current version, once looked up (DESCRIBE
+  // HISTORY), pins reads without asking Spark again; writes through this
+  // lakegate drop it at once. 0: look it up on every read. Default: 1000.
+  int version_ttl_ms = 1000;
 
   bool operator==(const ServiceConfig&) const = default;
 };

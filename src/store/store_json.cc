@@ -108,6 +108,7 @@ std::string service_settings_json(const config::ServiceConfig& config) {
   append_number_field(out, "max_records", config.max_records);
   append_number_field(out, "max_concurrent_requests", config.max_concurrent_requests);
   append_number_field(out, "max_queued_requests", config.max_queued_requests);
+  append_number_field(out, "version_ttl_ms", config.version_ttl_ms);
   out.push_back('}');
   return out;
 }
@@ -127,7 +128,8 @@ Status parse_service_settings_json(std::string_view json, config::ServiceConfig&
       {"pool_size", &config.pool_size},
       {"max_records", &config.max_records},
       {"max_concurrent_requests", &config.max_concurrent_requests},
-      {"max_queued_requests", &config.max_queued_requests}};
+      {"max_queued_requests", &config.max_queued_requests},
+      {"version_ttl_ms", &config.version_ttl_ms}};
   return parse_document(json, "service config_json", [&](od::value root) {
     return for_each_member(root, [&](const std::string& key, od::value value) {
       if (auto text = text_fields.find(key); text != text_fields.end()) {

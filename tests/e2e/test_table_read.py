@@ -6,6 +6,7 @@ import io
 import json
 import os
 import threading
+import time
 import uuid
 
 import pyarrow as pa
@@ -26,7 +27,14 @@ services:
   - name: tight
     type: spark
     config: {{workspace_url: "{connect}", catalog: spark_catalog, schema: retail, max_records: 7}}
+  - name: pinned
+    type: spark
+    config: {{workspace_url: "{connect}", catalog: spark_catalog, schema: default,
+              version_ttl_ms: 600000}}
 """
+# A write outside lakegate (pyspark here) shows in reads within the service's
+# version_ttl_ms (default 1 s): how long the looked-up current version pins them.
+VERSION_TTL_S = 1.0
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +71,17 @@ def rows(lakegate, path, **params):
 
 def oracle(spark, sql):
     return render_table(spark.sql(sql).toArrow())
+
+
+def within_version_ttl(read, accept):
+    """read() until accept(result) holds; it must within the version TTL (plus slack
+    for a loaded machine), never later."""
+    deadline = time.monotonic() + VERSION_TTL_S + 4.0
+    while True:
+        result = read()
+        if accept(result) or time.monotonic() > deadline:
+            return result
+        time.sleep(0.1)
 
 
 def test_list_tables_of_the_default_schema(lakegate, spark):
@@ -216,14 +235,53 @@ def test_cursor_pages_read_one_snapshot_while_writers_commit(lakegate, spark, sc
     third = body(get(lakegate, scratch, order="id", limit=10, cursor=second["meta"]["next_cursor"]))
     assert [r["id"] for r in third["resource"]] == list(range(21, 31))
     assert "next_cursor" not in third["meta"]
-    # Without the cursor the newest version shows the new rows.
-    moved = body(get(lakegate, scratch, order="id", limit=10, offset=10))
+    # Without the cursor the newest version shows the new rows (within the version TTL).
+    moved = within_version_ttl(lambda: body(get(lakegate, scratch, order="id", limit=10, offset=10)),
+                               lambda page: page["meta"]["version"] > version)
     assert moved["meta"]["version"] > version
     assert [r["id"] for r in moved["resource"]] == list(range(8, 18))
     # A cursor is bound to its query and cannot be forged.
     assert get(lakegate, scratch, order="id desc", limit=10, cursor=cursor).status_code == 400
     assert get(lakegate, scratch, order="id", limit=10, cursor=cursor[:-2] + "AA").status_code == 400
     spark.sql(f"DELETE FROM {scratch} WHERE id < 0")
+
+
+def test_the_current_version_is_kept_for_version_ttl_and_dropped_by_this_nodes_writes(
+        lakegate, spark, scratch):
+    """Service "pinned" keeps a looked-up version for 10 minutes: a write outside
+    lakegate stays unseen (the read is pinned, no DESCRIBE HISTORY per request), while
+    a write through lakegate — a _table POST or _query SQL — shows at once."""
+    def page():
+        return get(lakegate, scratch, service="pinned", order="id", limit=1000)
+
+    first = page()
+    version = body(first)["meta"]["version"]
+    count = len(body(first)["resource"])
+    spark.sql(f"INSERT INTO {scratch} VALUES (2000, 'outside')")
+    time.sleep(VERSION_TTL_S + 0.5)  # past the default TTL, far within this service's
+    pinned = page()
+    assert body(pinned)["meta"]["version"] == version
+    assert len(body(pinned)["resource"]) == count  # rows of the pinned version: exact
+    assert pinned.headers["ETag"] == first.headers["ETag"]
+    assert 2000 not in [r["id"] for r in body(pinned)["resource"]]
+
+    posted = requests.post(f"{lakegate.url}/api/v2/pinned/_table/{scratch}",
+                           json={"resource": [{"id": 2001, "label": "through lakegate"}]},
+                           timeout=120)
+    assert posted.status_code == 200, posted.text
+    after_post = body(page())
+    assert after_post["meta"]["version"] >= version + 2  # the outside write and ours
+    ids = [r["id"] for r in after_post["resource"]]
+    assert 2000 in ids and 2001 in ids
+
+    queried = requests.post(f"{lakegate.url}/api/v2/pinned/_query",
+                            json={"sql": f"INSERT INTO {scratch} VALUES (2002, 'by sql')"},
+                            timeout=120)
+    assert queried.status_code == 200, queried.text
+    after_sql = body(page())
+    assert after_sql["meta"]["version"] == after_post["meta"]["version"] + 1
+    assert 2002 in [r["id"] for r in after_sql["resource"]]
+    spark.sql(f"DELETE FROM {scratch} WHERE id >= 2000")
 
 
 def test_etag_and_if_none_match(lakegate, spark, scratch):
@@ -234,7 +292,9 @@ def test_etag_and_if_none_match(lakegate, spark, scratch):
     other_query = get(lakegate, scratch, order="id", limit=6, headers={"If-None-Match": etag})
     assert other_query.status_code == 200
     spark.sql(f"INSERT INTO {scratch} VALUES (1000, 'etag')")
-    after_write = get(lakegate, scratch, order="id", limit=5, headers={"If-None-Match": etag})
+    after_write = within_version_ttl(
+        lambda: get(lakegate, scratch, order="id", limit=5, headers={"If-None-Match": etag}),
+        lambda response: response.status_code != 304)
     assert after_write.status_code == 200 and after_write.headers["ETag"] != etag
     spark.sql(f"DELETE FROM {scratch} WHERE id = 1000")
 

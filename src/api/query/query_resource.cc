@@ -20,10 +20,16 @@ http::Response handle_query(const http::Request& request, const std::shared_ptr<
   if (!statement) return error_response(statement.error());
   auto grant = authorize_query(access, *service);
   if (!grant) return error_response(grant.error());
-  // DDL (CREATE, DROP, ALTER, …) changes what the metadata cache holds.
+  // DDL (CREATE, DROP, ALTER, …) changes what the metadata cache holds; any
+  // other statement of a full grant may write a Delta table (INSERT, MERGE,
+  // UPDATE, …): the cached versions go, so the next reads see it.
   std::function<void()> on_complete;
-  if (*grant == QueryGrant::kAny && catalog::changes_metadata(statement->sql)) {
-    on_complete = [service] { service->metadata->invalidate(); };
+  if (*grant == QueryGrant::kAny) {
+    if (catalog::changes_metadata(statement->sql)) {
+      on_complete = [service] { service->metadata->invalidate(); };
+    } else {
+      on_complete = [service] { service->metadata->invalidate_versions(); };
+    }
   }
   return stream_statement(service, prepare_caller_statement(*grant, access, std::move(*statement)),
                           *format, access.audit_notes(), std::move(on_complete));

@@ -131,6 +131,7 @@ void append_service_json(std::string& out, const store::ServiceRecord& record) {
   config.integer("max_records", service.max_records);
   config.integer("max_concurrent_requests", service.max_concurrent_requests);
   config.integer("max_queued_requests", service.max_queued_requests);
+  config.integer("version_ttl_ms", service.version_ttl_ms);
   config.close();
   writer.close();
 }

@@ -158,7 +158,11 @@ http::Response handle_table(const http::Request& request, const std::shared_ptr<
   if (Status allowed = check_write_policy(method, target, *options); !allowed) {
     return error_response(allowed.error());
   }
-  return write_table(request, *service, target, std::move(*options), id, *access.audit_notes());
+  http::Response written =
+      write_table(request, *service, target, std::move(*options), id, *access.audit_notes());
+  // Whatever it committed, this node's next read looks the version up again.
+  service->metadata->invalidate_version(target.name);
+  return written;
 }
 
 }  // namespace lakegate::api

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstring>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -43,11 +44,16 @@ class FakeBackend final : public backend::Backend {
     return sum;
   }
 
+  // Called (outside the lock) with each statement before it is answered:
+  // lets a test act while a statement is "in flight".
+  std::function<void(const std::string&)> on_execute;
+
   Result<backend::ConnectionInfo> test() override { return backend::ConnectionInfo{}; }
   void shutdown() override {}
 
   Result<backend::Summary> execute(const backend::Statement& statement, backend::BatchSink& sink,
                                    const backend::CancelToken&) override {
+    if (on_execute) on_execute(statement.sql);
     Answer answer;
     {
       std::lock_guard lock(mutex_);

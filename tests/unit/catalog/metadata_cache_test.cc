@@ -254,13 +254,73 @@ TEST_F(MetadataCacheTest, InvalidateOneTable) {
   EXPECT_EQ(backend_.count(metadata_sql::show_schemas("spark_catalog")), 1);
 }
 
-TEST_F(MetadataCacheTest, DeltaVersion) {
+TEST_F(MetadataCacheTest, DeltaVersionIsCachedForVersionTtl) {
+  service_.version_ttl_ms = 60'000;
   MetadataCache cache(backend_, service_);
   auto version = cache.delta_version(kTrips, cancel_);
   ASSERT_TRUE(version.ok()) << version.error().message;
   EXPECT_EQ(*version, 7);
+  backend_.script(metadata_sql::last_history_entry(kTrips),
+                  rows({"version", "timestamp"}, {{"8", "2026-01-02"}}));
+  auto again = cache.delta_version(kTrips, cancel_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 7);  // within the TTL: no round trip
+  EXPECT_EQ(backend_.count(metadata_sql::last_history_entry(kTrips)), 1);
+}
+
+TEST_F(MetadataCacheTest, DeltaVersionExpiresAfterVersionTtl) {
+  service_.version_ttl_ms = 50;
+  MetadataCache cache(backend_, service_);
+  ASSERT_TRUE(cache.delta_version(kTrips, cancel_).ok());
+  backend_.script(metadata_sql::last_history_entry(kTrips),
+                  rows({"version", "timestamp"}, {{"8", "2026-01-02"}}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  auto later = cache.delta_version(kTrips, cancel_);
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(*later, 8);
+  EXPECT_EQ(backend_.count(metadata_sql::last_history_entry(kTrips)), 2);
+}
+
+TEST_F(MetadataCacheTest, DeltaVersionWithZeroTtlIsLookedUpEveryTime) {
+  service_.version_ttl_ms = 0;
+  MetadataCache cache(backend_, service_);
   (void)cache.delta_version(kTrips, cancel_);
-  EXPECT_EQ(backend_.count(metadata_sql::last_history_entry(kTrips)), 2);  // never cached
+  (void)cache.delta_version(kTrips, cancel_);
+  EXPECT_EQ(backend_.count(metadata_sql::last_history_entry(kTrips)), 2);
+}
+
+TEST_F(MetadataCacheTest, AWriteDropsTheCachedVersionAtOnce) {
+  service_.version_ttl_ms = 60'000;
+  MetadataCache cache(backend_, service_);
+  ASSERT_TRUE(cache.delta_version(kTrips, cancel_).ok());
+  backend_.script(metadata_sql::last_history_entry(kTrips),
+                  rows({"version", "timestamp"}, {{"8", "2026-01-02"}}));
+  cache.invalidate_version(kTrips);  // this node wrote the table
+  EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 8);
+  backend_.script(metadata_sql::last_history_entry(kTrips),
+                  rows({"version", "timestamp"}, {{"9", "2026-01-03"}}));
+  cache.invalidate_versions();  // SQL that may have written anything
+  EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 9);
+  backend_.script(metadata_sql::last_history_entry(kTrips),
+                  rows({"version", "timestamp"}, {{"10", "2026-01-04"}}));
+  cache.invalidate();  // DDL
+  EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 10);
+  EXPECT_EQ(backend_.count(metadata_sql::last_history_entry(kTrips)), 4);
+}
+
+// A version read before a write and stored after it would hide the write
+// for a whole TTL: the cache drops a lookup that a write overtook.
+TEST_F(MetadataCacheTest, AVersionLookupOvertakenByAWriteIsNotKept) {
+  service_.version_ttl_ms = 60'000;
+  MetadataCache cache(backend_, service_);
+  ASSERT_TRUE(cache.describe(kTrips, cancel_).ok());
+  backend_.on_execute = [&](const std::string& sql) {
+    if (sql == metadata_sql::last_history_entry(kTrips)) cache.invalidate_version(kTrips);
+  };
+  EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 7);
+  backend_.on_execute = nullptr;
+  (void)cache.delta_version(kTrips, cancel_);
+  EXPECT_EQ(backend_.count(metadata_sql::last_history_entry(kTrips)), 2);
 }
 
 TEST_F(MetadataCacheTest, DeltaVersionOfNonDeltaTable) {

@@ -65,6 +65,7 @@ services:
   EXPECT_EQ(config->audit.full_wait_ms, 2000);
   EXPECT_EQ(s.max_concurrent_requests, 16);
   EXPECT_EQ(s.max_queued_requests, 256);
+  EXPECT_EQ(s.version_ttl_ms, 1000);
   EXPECT_EQ(config->http.max_connections, 20000);
   EXPECT_EQ(config->http.header_timeout_seconds, 10);
   EXPECT_EQ(config->http.max_requests_per_connection, 1000);
@@ -88,6 +89,7 @@ services:
       workspace_url: sc://127.0.0.1:15002
       max_concurrent_requests: 1
       max_queued_requests: 0
+      version_ttl_ms: 0
 )");
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->http.header_timeout_seconds, 2);
@@ -98,6 +100,7 @@ services:
   EXPECT_EQ(config->http.io_threads, 2);
   EXPECT_EQ(config->services[0].max_concurrent_requests, 1);
   EXPECT_EQ(config->services[0].max_queued_requests, 0);
+  EXPECT_EQ(config->services[0].version_ttl_ms, 0);
   auto bad = parse(R"(
 services:
   - name: local

@@ -43,6 +43,7 @@ ServiceRecord make_service(const std::string& name) {
   record.config.max_records = 500;
   record.config.max_concurrent_requests = 3;
   record.config.max_queued_requests = 7;
+  record.config.version_ttl_ms = 250;
   record.description = "a \"quoted\" description";
   return record;
 }

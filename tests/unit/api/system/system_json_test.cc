@@ -58,6 +58,7 @@ store::ServiceRecord sample_service() {
   record.config.max_records = 500;
   record.config.max_concurrent_requests = 3;
   record.config.max_queued_requests = 7;
+  record.config.version_ttl_ms = 250;
   record.description = "the lake";
   record.source = "config";
   record.created_date = "2025-01-01T00:00:00Z";
@@ -205,6 +206,7 @@ TEST(SystemJsonRender, ServiceShapeWithMaskedToken) {
   EXPECT_EQ(member(out, "/config/max_records"), "500");
   EXPECT_EQ(member(out, "/config/max_concurrent_requests"), "3");
   EXPECT_EQ(member(out, "/config/max_queued_requests"), "7");
+  EXPECT_EQ(member(out, "/config/version_ttl_ms"), "250");
 
   store::ServiceRecord no_token = sample_service();
   no_token.config.access_token.clear();
