@@ -683,8 +683,7 @@ class Bench:
                 self.results["analysis"] = f.read()
         md = report.render(self.results)
         if self.args.write_report:
-            with open(os.path.join(self.root, "bench", "RESULTS.md"), "w") as f:
-                f.write(md)
+            report.write_results_md(os.path.join(self.root, "bench", "RESULTS.md"), md)
         print()
         print(report.summary_table(self.results))
         if self.results["errors"]:

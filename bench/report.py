@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 
 RATIO_TARGET = 1.10
@@ -326,6 +327,25 @@ def render(results: dict) -> str:
     return "\n".join(out)
 
 
+# Sections other benchmarks write into RESULTS.md, each replacing only its own
+# (security_bench.py, isolation runs, c10k_bench.py): a re-render keeps them.
+SECTIONS_OWNED_ELSEWHERE = ("Security overhead", "Caller isolation", "C10k and the nginx ceiling")
+
+
+def write_results_md(path, rendered):
+    """Writes `rendered` to `path`, keeping the sections other benchmarks own from the
+    file's previous text, each as that benchmark last recorded it."""
+    kept = []
+    if os.path.exists(path):
+        with open(path) as f:
+            previous = f.read()
+        for match in re.finditer(r"(?ms)^## (.+?)\n.*?(?=^## |\Z)", previous):
+            if match.group(1).startswith(SECTIONS_OWNED_ELSEWHERE):
+                kept.append(match.group(0).rstrip("\n"))
+    with open(path, "w") as f:
+        f.write(rendered.rstrip("\n") + "\n" + "".join("\n" + section + "\n" for section in kept))
+
+
 if __name__ == "__main__":
     here = os.path.dirname(os.path.abspath(__file__))
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "out", "results.json")
@@ -335,6 +355,5 @@ if __name__ == "__main__":
     if os.path.exists(analysis):  # the current notes win over the copy saved with the run
         with open(analysis) as f:
             res["analysis"] = f.read()
-    with open(os.path.join(here, "RESULTS.md"), "w") as f:
-        f.write(render(res))
+    write_results_md(os.path.join(here, "RESULTS.md"), render(res))
     print(summary_table(res))
