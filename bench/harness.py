@@ -18,6 +18,8 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 
+from proc_net import pid_listening_on  # noqa: F401  (re-exported for the benchmarks)
+
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 QUERY_PATH = "/api/v2/spark/_query"
 
@@ -45,34 +47,6 @@ def proc_status_kb(pid: int, key: str) -> int:
             if line.startswith(key + ":"):
                 return int(line.split()[1])
     raise BenchError(f"/proc/{pid}/status has no {key}")
-
-
-def pid_listening_on(port: int) -> int | None:
-    """The pid owning the TCP listener on `port` (127.0.0.1 or any), or None."""
-    inodes = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            with open(table) as f:
-                next(f)
-                for line in f:
-                    parts = line.split()
-                    local, state, inode = parts[1], parts[3], parts[9]
-                    if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
-                        inodes.add(f"socket:[{inode}]")
-        except OSError:
-            pass
-    if not inodes:
-        return None
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            for fd in os.listdir(f"/proc/{entry}/fd"):
-                if os.readlink(f"/proc/{entry}/fd/{fd}") in inodes:
-                    return int(entry)
-        except OSError:
-            continue
-    return None
 
 
 def free_port() -> int:
