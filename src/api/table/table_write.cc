@@ -18,11 +18,14 @@
 //                   alone (one INSERT/MERGE each); PATCH records: all tried.
 //                   Any failure → batch error (code 1000) with per-record
 //                   results; the successful ones are committed.
+// A typed pipeline: plan_write (write_plan.h: the kind, the id fields, the
+// single statement; no I/O) → execute → render.
 #include <algorithm>
 
 #include "api/resources.h"
 #include "api/table/table_exec.h"
 #include "api/table/table_handlers.h"
+#include "api/table/write_plan.h"
 #include "http/error_envelope.h"
 #include "sql/table_statements.h"
 #include "util/ascii.h"
@@ -33,31 +36,6 @@ namespace {
 
 Error bad_request(std::string message) {
   return Error(ErrorCode::kBadRequest, std::move(message));
-}
-
-// The text of a scalar client value (ids taken from records).
-std::optional<std::string> value_text(const sql::ClientValue& value) {
-  if (value.is_json()) return std::nullopt;
-  const backend::Value& v = value.scalar;
-  switch (v.kind) {
-    case backend::Value::Kind::kNull:
-      return std::nullopt;
-    case backend::Value::Kind::kBool:
-      return std::string(v.bool_value ? "true" : "false");
-    case backend::Value::Kind::kInt64:
-      return std::to_string(v.int_value);
-    case backend::Value::Kind::kDouble:
-      return std::to_string(v.double_value);
-    default:
-      return v.text;
-  }
-}
-
-const sql::ClientValue* field_of(const sql::Record& record, std::string_view name) {
-  for (const auto& [key, value] : record) {
-    if (util::equals_ignore_case(key, name)) return &value;
-  }
-  return nullptr;
 }
 
 // What a write answers per record: the fields= asked for, else the id
@@ -189,11 +167,6 @@ http::Response write_batch(Service& service, const TableOptions& options,
 http::Response patch_records(Service& service, const TableTarget& target,
                              const TableOptions& options, const std::vector<std::string>& id_fields,
                              const backend::CancelToken& cancel, AuditNotes& notes) {
-  if (options.rollback) {
-    return error_response(bad_request(
-        "rollback=true is not available for a PATCH of several records on Delta (one UPDATE per "
-        "record, no multi-statement transactions); use PUT, whose single MERGE is atomic."));
-  }
   std::vector<size_t> failed;
   std::vector<std::string> results;
   std::optional<Error> first_error;
@@ -204,8 +177,7 @@ http::Response patch_records(Service& service, const TableTarget& target,
     update.id_fields = id_fields;
     std::optional<Error> error;
     for (const auto& field : id_fields) {
-      const sql::ClientValue* value = field_of(record.values, field);
-      auto text = value != nullptr ? value_text(*value) : std::nullopt;
+      auto text = record_id_text(record.values, field);
       if (!text) {
         error = bad_request("Record " + std::to_string(i) + " has no value for id field '" + field +
                             "'.");
@@ -253,57 +225,28 @@ http::Response patch_records(Service& service, const TableTarget& target,
   return batch_error("updated", failed, results, false);
 }
 
-// PATCH/PUT/DELETE of the row named in the URL.
-http::Response write_by_id(const http::Request& request, Service& service,
-                           const TableTarget& target, const TableOptions& options,
-                           const std::vector<std::string>& id_fields, const std::string& id,
-                           const backend::CancelToken& cancel, AuditNotes& notes) {
+// Runs a plan's single statement. By id: the row must exist (404), the
+// answer names it; by selection: the ids named, and the rows affected.
+http::Response run_single(Service& service, const TableTarget& target, const WritePlan& plan,
+                          const backend::CancelToken& cancel, AuditNotes& notes) {
   const catalog::TableSchema& schema = *target.schema;
-  if (id_fields.size() != 1)
-    return error_response(bad_request("A record identifier needs exactly one id_field."));
-  Result<backend::Statement> statement = Error(ErrorCode::kInternal, "no statement");
-  if (request.method == "DELETE") {
-    sql::DeleteRequest remove;
-    remove.ids = {id};
-    remove.id_fields = id_fields;
-    statement = sql::build_delete(schema, remove, target.policy.row_filter);
-  } else {
-    if (options.records.size() != 1) {
-      return error_response(bad_request("No record detected in request: send one JSON object."));
-    }
-    sql::Record values;
-    for (const auto& entry : options.records.front().values) {
-      if (!util::equals_ignore_case(entry.first, id_fields.front())) values.push_back(entry);
-    }
-    if (request.method == "PATCH") {
-      if (values.empty()) return error_response(bad_request("No fields to update in request."));
-      sql::UpdateRequest update;
-      update.values = std::move(values);
-      update.ids = {id};
-      update.id_fields = id_fields;
-      statement = sql::build_update(schema, update, target.policy.row_filter);
-    } else {
-      // PUT: upsert the record with the URL's id.
-      sql::Record record;
-      record.emplace_back(id_fields.front(), sql::ClientValue{backend::Value::string(id), {}});
-      for (auto& entry : values) record.push_back(std::move(entry));
-      sql::MergeRequest merge;
-      merge.records = {std::move(record)};
-      merge.id_fields = id_fields;
-      statement = sql::build_merge(schema, merge);
-    }
-  }
-  if (!statement) return error_response(statement.error());
-  auto affected = run_dml(service, *statement, cancel, notes);
+  auto affected = run_dml(service, *plan.statement, cancel, notes);
   if (!affected) return error_response(affected.error());
+  const bool by_id = plan.kind == WriteKind::kUpdateById || plan.kind == WriteKind::kMergeById ||
+                     plan.kind == WriteKind::kDeleteById;
+  if (!by_id) {
+    return write_response(plan.ids.empty() ? "[]" : ids_resource(schema, plan.ids, plan.id_fields),
+                          *affected);
+  }
+  const std::string& id = plan.ids.front();
   if (*affected == 0) {
     return error_response(
         Error(ErrorCode::kNotFound, "Record with identifier '" + id + "' not found."));
   }
   std::string body = "{";
-  util::append_json_string(body, id_fields.front());
+  util::append_json_string(body, plan.id_fields.front());
   body.push_back(':');
-  body += id_json(schema, id_fields.front(), id);
+  body += id_json(schema, plan.id_fields.front(), id);
   body.push_back('}');
   return http::Response::json(200, std::move(body));
 }
@@ -314,110 +257,36 @@ http::Response write_table(const http::Request& request, Service& service,
                            const TableTarget& target, TableOptions options, const std::string* id,
                            AuditNotes& notes) {
   const catalog::TableSchema& schema = *target.schema;
-  const std::string& method = request.method;
-  if (schema.is_view) {
-    return method_not_allowed(request, "GET");
-  }
-  if (!schema.is_delta) {
-    return error_response(bad_request(
-        "Table \"" + target.name.display() + "\" is not a Delta table" +
-        (schema.provider.empty() ? std::string() : " (provider: " + schema.provider + ")") +
-        "; lakegate writes only to Delta tables."));
-  }
-  const std::vector<std::string> id_fields = id_fields_of(schema, options.read.id_fields);
+  if (schema.is_view) return method_not_allowed(request, "GET");
+  auto plan = plan_write(request.method, target, options, id);
+  if (!plan) return error_response(plan.error());
   backend::CancelToken cancel(service_deadline(service));
-  const sql::ReadRequest& read = options.read;
-  if (id != nullptr)
-    return write_by_id(request, service, target, options, id_fields, *id, cancel, notes);
-
-  const bool selects_rows = !read.filter.empty() || !read.ids.empty();
-  if (!read.ids.empty() && id_fields.empty()) {
-    return error_response(bad_request("ids= needs an id field: pass id_field=<column>."));
+  const std::vector<std::string>& id_fields = plan->id_fields;
+  switch (plan->kind) {
+    case WriteKind::kInsert:
+      return write_batch(
+          service, options, id_fields, "created",
+          [&](const std::vector<ParsedRecord>& records) {
+            sql::InsertRequest insert;
+            for (const auto& r : records) insert.records.push_back(r.values);
+            return sql::build_insert(schema, insert);
+          },
+          /*count_when_unknown=*/true, cancel, notes);
+    case WriteKind::kMerge:
+      return write_batch(
+          service, options, id_fields, "updated",
+          [&](const std::vector<ParsedRecord>& records) {
+            sql::MergeRequest merge;
+            for (const auto& r : records) merge.records.push_back(r.values);
+            merge.id_fields = id_fields;
+            return sql::build_merge(schema, merge);
+          },
+          /*count_when_unknown=*/false, cancel, notes);
+    case WriteKind::kPatchRecords:
+      return patch_records(service, target, options, id_fields, cancel, notes);
+    default:
+      return run_single(service, target, *plan, cancel, notes);
   }
-  if (method == "POST") {
-    if (options.records.empty() || options.single_object) {
-      return error_response(bad_request("No record(s) detected in request."));
-    }
-    return write_batch(
-        service, options, id_fields, "created",
-        [&](const std::vector<ParsedRecord>& records) {
-          sql::InsertRequest insert;
-          for (const auto& r : records) insert.records.push_back(r.values);
-          return sql::build_insert(schema, insert);
-        },
-        /*count_when_unknown=*/true, cancel, notes);
-  }
-  if (method == "DELETE") {
-    sql::DeleteRequest remove;
-    remove.filter = read.filter;
-    remove.params = read.params;
-    remove.ids = read.ids;
-    remove.id_fields = id_fields;
-    if (!selects_rows && options.has_body_records && !options.records.empty()) {
-      if (id_fields.size() != 1)
-        return error_response(bad_request("DELETE by records needs one id_field."));
-      for (size_t i = 0; i < options.records.size(); ++i) {
-        const sql::ClientValue* value = field_of(options.records[i].values, id_fields.front());
-        auto text = value != nullptr ? value_text(*value) : std::nullopt;
-        if (!text)
-          return error_response(bad_request("Record " + std::to_string(i) + " has no id."));
-        remove.ids.push_back(*text);
-      }
-    }
-    if (remove.filter.empty() && remove.ids.empty()) {
-      return error_response(bad_request("No filter or records given for delete request."));
-    }
-    auto statement = sql::build_delete(schema, remove, target.policy.row_filter);
-    if (!statement) return error_response(statement.error());
-    auto affected = run_dml(service, *statement, cancel, notes);
-    if (!affected) return error_response(affected.error());
-    return write_response(remove.ids.empty() ? "[]" : ids_resource(schema, remove.ids, id_fields),
-                          *affected);
-  }
-  // PUT / PATCH
-  if (selects_rows) {
-    if (options.records.empty())
-      return error_response(bad_request("No record detected in request."));
-    sql::UpdateRequest update;
-    for (const auto& entry : options.records.front().values) {
-      if (std::none_of(id_fields.begin(), id_fields.end(), [&](const std::string& f) {
-            return util::equals_ignore_case(f, entry.first);
-          })) {
-        update.values.push_back(entry);
-      }
-    }
-    if (update.values.empty())
-      return error_response(bad_request("No fields to update in request."));
-    update.filter = read.filter;
-    update.params = read.params;
-    update.ids = read.ids;
-    update.id_fields = id_fields;
-    auto statement = sql::build_update(schema, update, target.policy.row_filter);
-    if (!statement) return error_response(statement.error());
-    auto affected = run_dml(service, *statement, cancel, notes);
-    if (!affected) return error_response(affected.error());
-    return write_response(update.ids.empty() ? "[]" : ids_resource(schema, update.ids, id_fields),
-                          *affected);
-  }
-  if (options.records.empty()) {
-    return error_response(bad_request("No filter or records given for " +
-                                      std::string(method == "PUT" ? "replace" : "update") +
-                                      " request."));
-  }
-  if (id_fields.empty()) {
-    return error_response(
-        bad_request("Updating records needs an id field: pass id_field=<column>."));
-  }
-  if (method == "PATCH") return patch_records(service, target, options, id_fields, cancel, notes);
-  return write_batch(
-      service, options, id_fields, "updated",
-      [&](const std::vector<ParsedRecord>& records) {
-        sql::MergeRequest merge;
-        for (const auto& r : records) merge.records.push_back(r.values);
-        merge.id_fields = id_fields;
-        return sql::build_merge(schema, merge);
-      },
-      /*count_when_unknown=*/false, cancel, notes);
 }
 
 }  // namespace lakegate::api
