@@ -6,19 +6,14 @@
 #include <gtest/gtest.h>
 
 #include "api/table/table_paging.h"
+#include "orders_table.h"
 
 namespace lakegate::api {
 namespace {
 
 struct Fixture {
-  explicit Fixture(bool is_delta = true, bool with_id = true) {
-    auto schema = std::make_shared<catalog::TableSchema>();
-    schema->name = {"spark_catalog", "shop", "orders"};
-    schema->is_delta = is_delta;
-    if (with_id) schema->columns.push_back({"ID", "bigint"});
-    schema->columns.push_back({"amount", "decimal(10,2)"});
-    target.name = schema->name;
-    target.schema = schema;
+  explicit Fixture(bool is_delta = true, bool with_id = true)
+      : target(testing::orders_table(is_delta, with_id, "ID")) {
     service.max_records = 100;
   }
 

@@ -5,21 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include "orders_table.h"
+
 namespace lakegate::api {
 namespace {
 
 struct Fixture {
-  explicit Fixture(bool is_delta = true, bool with_id = true) {
-    auto schema = std::make_shared<catalog::TableSchema>();
-    schema->name = {"spark_catalog", "shop", "orders"};
-    schema->is_delta = is_delta;
-    schema->provider = is_delta ? "delta" : "parquet";
-    if (with_id) schema->columns.push_back({"id", "bigint"});
-    schema->columns.push_back({"name", "string"});
-    schema->columns.push_back({"amount", "decimal(10,2)"});
-    target.name = schema->name;
-    target.schema = schema;
-  }
+  explicit Fixture(bool is_delta = true, bool with_id = true)
+      : target(testing::orders_table(is_delta, with_id)) {}
 
   Result<WritePlan> plan(const std::string& method, std::string body,
                          std::vector<std::pair<std::string, std::string>> query = {},
