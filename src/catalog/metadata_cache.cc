@@ -14,6 +14,7 @@
 #include "catalog/name_resolution.h"
 #include "catalog/text_rows_sink.h"
 #include "util/ascii.h"
+#include "util/blocking_guard.h"
 
 namespace lakegate::catalog {
 namespace {
@@ -24,6 +25,7 @@ template <typename T>
 struct Entry {
   T value;
   Clock::time_point expires;
+  bool refreshing = false;  // expired, and one caller is fetching the new value
 };
 
 struct TextResult {
@@ -133,16 +135,29 @@ struct MetadataCache::State {
   auto cached_for(Map& map, const Key& key, Clock::duration lifetime, Fetch fetch)
       -> decltype(fetch()) {
     uint64_t started_generation;
+    bool refresher = false;
     {
       std::lock_guard lock(mutex);
       auto found = map.find(key);
-      if (found != map.end() && Clock::now() < found->second.expires) return found->second.value;
+      if (found != map.end()) {
+        auto& entry = found->second;
+        if (Clock::now() < entry.expires) return entry.value;
+        // Expired: one caller fetches, the others keep the old value meanwhile
+        // (no stampede on Spark when a busy entry expires). The event loop
+        // never fetches: it serves the old value only while a worker does.
+        if (entry.refreshing) return entry.value;
+        if (util::may_block()) entry.refreshing = refresher = true;
+      }
       started_generation = generation;
     }
+    if (!util::may_block()) return util::refuse_blocking("a metadata lookup");
     auto value = fetch();
-    if (value && lifetime.count() > 0) {
-      std::lock_guard lock(mutex);
-      if (generation == started_generation) map[key] = {*value, Clock::now() + lifetime};
+    std::lock_guard lock(mutex);
+    if (value && lifetime.count() > 0 && generation == started_generation) {
+      map[key] = {*value, Clock::now() + lifetime};
+    } else if (refresher) {
+      auto found = map.find(key);
+      if (found != map.end()) found->second.refreshing = false;  // the next caller tries
     }
     return value;
   }

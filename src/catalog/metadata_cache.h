@@ -30,7 +30,10 @@ struct TableEntry {
 Result<TableName> resolve_table_name(std::string_view text, const config::ServiceConfig& service);
 
 // Every lookup runs small SQL statements (metadata_sql.h) and caches the
-// answer for `ttl` (0 = no caching); errors are never cached.
+// answer for `ttl` (0 = no caching); errors are never cached. When an entry
+// expires, one caller fetches it again while the others are answered with
+// the old value (no stampede of identical statements on Spark); invalidation
+// drops entries outright, so nothing older than a write is served.
 //   catalogs()      SHOW CATALOGS + SET (configured spark.sql.catalog.* names)
 //   schemas(c)      SHOW SCHEMAS IN c               (404 for an unknown catalog)
 //   tables(c, s)    SHOW TABLE EXTENDED IN c.s LIKE '*' (else SHOW TABLES)

@@ -53,7 +53,7 @@ class FakeBackend final : public backend::Backend {
 
   Result<backend::Summary> execute(const backend::Statement& statement, backend::BatchSink& sink,
                                    const backend::CancelToken&) override {
-    if (on_execute) on_execute(statement.sql);
+    if (auto hook = on_execute) hook(statement.sql);  // a copy: the hook may reset itself
     Answer answer;
     {
       std::lock_guard lock(mutex_);

@@ -6,6 +6,7 @@
 
 #include "catalog/metadata_sql.h"
 #include "fake_backend.h"
+#include "util/blocking_guard.h"
 
 namespace lakegate::catalog {
 namespace {
@@ -306,6 +307,58 @@ TEST_F(MetadataCacheTest, AWriteDropsTheCachedVersionAtOnce) {
   cache.invalidate();  // DDL
   EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 10);
   EXPECT_EQ(backend_.count(metadata_sql::last_history_entry(kTrips)), 4);
+}
+
+// An expired entry is fetched by one caller; the others keep the old value
+// meanwhile instead of sending the same statement to Spark.
+TEST_F(MetadataCacheTest, AnExpiredEntryIsRefreshedOnceWhileOthersGetTheOldValue) {
+  service_.version_ttl_ms = 30;
+  MetadataCache cache(backend_, service_);
+  ASSERT_EQ(*cache.delta_version(kTrips, cancel_), 7);
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  backend_.script(metadata_sql::last_history_entry(kTrips),
+                  rows({"version", "timestamp"}, {{"8", "2026-01-02"}}));
+  std::optional<int64_t> seen_meanwhile;
+  backend_.on_execute = [&](const std::string& sql) {
+    if (sql != metadata_sql::last_history_entry(kTrips)) return;
+    backend_.on_execute = nullptr;
+    auto other = cache.delta_version(kTrips, cancel_);  // another caller, mid-refresh
+    if (other) seen_meanwhile = *other;
+  };
+  EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 8);
+  EXPECT_EQ(seen_meanwhile, std::optional<int64_t>(7));
+  EXPECT_EQ(backend_.count(metadata_sql::last_history_entry(kTrips)), 2);
+}
+
+TEST_F(MetadataCacheTest, TheEventLoopNeverRefreshesAnExpiredEntry) {
+  service_.version_ttl_ms = 30;
+  MetadataCache cache(backend_, service_);
+  ASSERT_TRUE(cache.delta_version(kTrips, cancel_).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  {
+    util::NonBlockingScope event_loop;
+    auto refused = cache.delta_version(kTrips, cancel_);
+    EXPECT_FALSE(refused.ok());
+    EXPECT_TRUE(util::take_blocking_refusal());  // the request moves to a worker
+  }
+  EXPECT_EQ(backend_.count(metadata_sql::last_history_entry(kTrips)), 1);
+  // The worker then refreshes it (the loop did not claim the refresh).
+  backend_.script(metadata_sql::last_history_entry(kTrips),
+                  rows({"version", "timestamp"}, {{"8", "2026-01-02"}}));
+  EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 8);
+}
+
+TEST_F(MetadataCacheTest, AFailedRefreshLetsTheNextCallerTryAgain) {
+  service_.version_ttl_ms = 30;
+  MetadataCache cache(backend_, service_);
+  ASSERT_TRUE(cache.delta_version(kTrips, cancel_).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  backend_.fail(metadata_sql::last_history_entry(kTrips),
+                Error(ErrorCode::kBackendUnavailable, "Spark is away"));
+  EXPECT_FALSE(cache.delta_version(kTrips, cancel_).ok());  // errors are not cached
+  backend_.script(metadata_sql::last_history_entry(kTrips),
+                  rows({"version", "timestamp"}, {{"9", "2026-01-03"}}));
+  EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 9);
 }
 
 // A version read before a write and stored after it would hide the write
