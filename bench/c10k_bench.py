@@ -54,7 +54,7 @@ import urllib.request
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import summarize_ms  # noqa: E402
+from harness import interleaved_samples, summarize_ms  # noqa: E402
 from proc_net import held_connections  # noqa: E402
 from secured_admin import add_unhit_instance_limit, admin_session_token, lakegate_cli  # noqa: E402
 from security_bench import cpu_seconds, free_port, testbed_env  # noqa: E402
@@ -502,19 +502,7 @@ def part_small(lg, spark_url, n, block, deadline):
         "lakegate, new connection per request": QueryClient(lg.port, lg.headers, keep_alive=False),
         "pyspark, warm session": via_pyspark,
     }
-    for call in clients.values():
-        for _ in range(5):
-            call()
-    samples = {name: [] for name in clients}
-    order = list(clients)
-    while min(len(s) for s in samples.values()) < n and time.monotonic() < deadline:
-        for name in order:
-            for _ in range(block):
-                start = time.perf_counter()
-                clients[name]()
-                samples[name].append(time.perf_counter() - start)
-        order.reverse()
-    return {name: summarize_ms(values) for name, values in samples.items()}
+    return interleaved_samples(clients, n, block, deadline)
 
 
 def part_c10k(lg, args, baseline):

@@ -434,6 +434,27 @@ def percentile(values: list[float], q: float) -> float:
     return s[lo] + (s[hi] - s[lo]) * (pos - lo)
 
 
+def interleaved_samples(clients: dict, n: int, block: int, deadline: float,
+                        warmup: int = 5) -> dict:
+    """Times each client (a callable) `n` times, in blocks of `block` calls per client,
+    the client order reversed every round (ABC CBA …) so drift hits all alike, after
+    `warmup` untimed calls each; stops early at `deadline` (time.monotonic()).
+    Returns {name: summarize_ms(seconds)}."""
+    for call in clients.values():
+        for _ in range(warmup):
+            call()
+    samples = {name: [] for name in clients}
+    order = list(clients)
+    while min(len(s) for s in samples.values()) < n and time.monotonic() < deadline:
+        for name in order:
+            for _ in range(block):
+                start = time.perf_counter()
+                clients[name]()
+                samples[name].append(time.perf_counter() - start)
+        order.reverse()
+    return {name: summarize_ms(values) for name, values in samples.items()}
+
+
 def summarize_ms(samples_s: list[float]) -> dict:
     ms = [x * 1000 for x in samples_s]
     return {

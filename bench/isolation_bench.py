@@ -25,7 +25,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import KeepAliveClient, free_port, summarize_ms  # noqa: E402
+from harness import KeepAliveClient, free_port, interleaved_samples  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "build", "lakegate")
@@ -106,23 +106,10 @@ def main():
                 "lakegate _query, POST grant (fresh session)": lambda: check(writer.query(body)["resource"]),
                 "lakegate _query, GET grant (sandbox; read-only session)": lambda: check(reader.query(body)["resource"]),
             }
-            samples = {name: [] for name in clients}
-            for call in clients.values():  # warm-up
-                for _ in range(5):
-                    call()
-            deadline = time.time() + args.budget
-            order = list(clients)
-            block = 10
-            while min(len(s) for s in samples.values()) < args.requests and time.time() < deadline:
-                for name in order:
-                    for _ in range(block):
-                        start = time.perf_counter()
-                        clients[name]()
-                        samples[name].append(time.perf_counter() - start)
-                order.reverse()
+            results = interleaved_samples(clients, args.requests, 10,
+                                          time.monotonic() + args.budget)
         finally:
             server.stop()
-    results = {name: summarize_ms(values) for name, values in samples.items()}
     base = results["pyspark, warm session"]["p50_ms"]
     os.makedirs(os.path.join(ROOT, "bench", "out"), exist_ok=True)
     name = "isolation_thrift.json" if args.thrift else "isolation.json"
