@@ -722,28 +722,22 @@ def main():
             log(f"(1) nginx {r['nginx']['rps']:.0f} req/s p99 {r['nginx']['p99_ms']:.2f} ms")
         finally:
             nginx.stop()
-        if args.open_reference:
-            open_lg = Lakegate(spark_url, workdir, secure=False)
+        references = [("lakegate_open", "security off", args.open_reference,
+                       lambda: Lakegate(spark_url, workdir, secure=False)),
+                      ("lakegate_file_audit", "audit to the file only", args.file_audit_reference,
+                       lambda: Lakegate(spark_url, workdir, audit_to_store=False))]
+        for key, label, wanted, start_server in references:
+            if not wanted:
+                continue
+            ref = start_server()
             try:
-                cache_fresh_for(open_lg, 2 + args.seconds + 5)
-                run_wrk(open_lg.url + ROUTE, {}, 2, args.connections, args.threads)
-                r["lakegate_open"] = run_wrk(open_lg.url + ROUTE, {}, args.seconds, args.connections,
-                                             args.threads, open_lg.pid, open_lg)
-                log(f"(2) lakegate, security off {r['lakegate_open']['rps']:.0f} req/s "
-                    f"p99 {r['lakegate_open']['p99_ms']:.2f} ms")
+                cache_fresh_for(ref, 2 + args.seconds + 5)
+                run_wrk(ref.url + ROUTE, ref.headers, 2, args.connections, args.threads)
+                r[key] = run_wrk(ref.url + ROUTE, ref.headers, args.seconds, args.connections,
+                                 args.threads, ref.pid, ref)
+                log(f"(2) lakegate, {label} {r[key]['rps']:.0f} req/s p99 {r[key]['p99_ms']:.2f} ms")
             finally:
-                open_lg.stop()
-        if args.file_audit_reference:
-            file_lg = Lakegate(spark_url, workdir, audit_to_store=False)
-            try:
-                cache_fresh_for(file_lg, 2 + args.seconds + 5)
-                run_wrk(file_lg.url + ROUTE, file_lg.headers, 2, args.connections, args.threads)
-                r["lakegate_file_audit"] = run_wrk(file_lg.url + ROUTE, file_lg.headers, args.seconds,
-                                                   args.connections, args.threads, file_lg.pid, file_lg)
-                log(f"(2) lakegate, audit to the file only {r['lakegate_file_audit']['rps']:.0f} req/s "
-                    f"p99 {r['lakegate_file_audit']['p99_ms']:.2f} ms")
-            finally:
-                file_lg.stop()
+                ref.stop()
         cache_fresh_for(lg, 2 + args.seconds + 5)
         run_wrk(lg.url + ROUTE, lg.headers, 2, args.connections, args.threads)
         r["lakegate"] = run_wrk(lg.url + ROUTE, lg.headers, args.seconds, args.connections, args.threads,
