@@ -11,6 +11,7 @@ cmake_minimum_required(VERSION 3.25)
 set(allowed_util util)
 set(allowed_core core util)
 set(allowed_config config util)
+set(allowed_cache cache core util)
 set(allowed_crypto crypto util)
 set(allowed_store store config crypto util)
 set(allowed_arrow arrow core util)
@@ -28,8 +29,8 @@ set(allowed_auth auth sql store crypto config core util)
 set(allowed_http http config util)
 # api/ is one layer in rooms (filters, table, query, catalog, system, session,
 # openapi): its folders may include one another.
-set(allowed_api api auth backend catalog config core crypto format http sql store util)
-set(allowed_app app api auth backend catalog config core crypto format http sql store util)
+set(allowed_api api auth backend cache catalog config core crypto format http sql store util)
+set(allowed_app app api auth backend cache catalog config core crypto format http sql store util)
 
 file(GLOB_RECURSE sources RELATIVE ${SOURCE_DIR} ${SOURCE_DIR}/*.h ${SOURCE_DIR}/*.cc)
 set(violations "")

@@ -27,6 +27,10 @@ Result<std::shared_ptr<Service>> make_service(const config::ServiceConfig& confi
   service->description = std::move(description);
   service->backend = std::move(*backend);
   service->metadata = std::make_unique<catalog::MetadataCache>(*service->backend, service->config);
+  if (config.cache_enabled) {
+    service->results = std::make_unique<cache::ResultCache>(
+        static_cast<size_t>(config.cache_max_mb) << 20, std::chrono::seconds(config.cache_ttl));
+  }
   return service;
 }
 

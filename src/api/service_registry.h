@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "cache/result_cache.h"
 #include "catalog/metadata_cache.h"
 #include "config/gateway_config.h"
 #include "core/backend.h"
@@ -31,6 +32,8 @@ struct Service {
   std::string description;  // shown in the service list
   std::unique_ptr<backend::Backend> backend;
   std::unique_ptr<catalog::MetadataCache> metadata;  // over `backend`
+  // Answers of reads (config.cache_enabled), else null (api/cache/).
+  std::unique_ptr<cache::ResultCache> results;
 };
 
 // A service ready to serve: backend created from `config` (which must be valid).

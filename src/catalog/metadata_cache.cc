@@ -110,7 +110,7 @@ struct MetadataCache::State {
   std::map<std::string, Entry<std::vector<std::string>>> schemas;
   std::map<std::pair<std::string, std::string>, Entry<std::vector<TableEntry>>> tables;
   std::map<TableName, Entry<std::shared_ptr<const TableSchema>>> describes;
-  std::map<TableName, Entry<int64_t>> versions;  // current Delta versions, for version_ttl
+  std::map<TableName, Entry<DeltaVersion>> versions;  // current Delta versions, for version_ttl
 
   Result<TextResult> run(std::string sql, const backend::CancelToken& cancel) {
     TextRowsSink sink;
@@ -162,7 +162,7 @@ struct MetadataCache::State {
     return value;
   }
 
-  Result<int64_t> fetch_version(const TableName& name, const backend::CancelToken& cancel) {
+  Result<DeltaVersion> fetch_version(const TableName& name, const backend::CancelToken& cancel) {
     auto history = run(metadata_sql::last_history_entry(name), cancel);
     if (!history) return history.error();
     const int column = history->column("version");
@@ -175,7 +175,11 @@ struct MetadataCache::State {
     if (failure != std::errc() || end != text.data() + text.size()) {
       return Error(ErrorCode::kProtocol, "DESCRIBE HISTORY answered version \"" + text + "\"");
     }
-    return version;
+    DeltaVersion current{version, {}};
+    if (const int stamp = history->column("timestamp"); stamp >= 0 && history->rows[0][stamp]) {
+      current.committed_at = *history->rows[0][stamp];
+    }
+    return current;
   }
 
   Result<std::vector<std::string>> fetch_catalogs(const backend::CancelToken& cancel) {
@@ -303,8 +307,8 @@ Result<std::vector<TableEntry>> MetadataCache::tables(const std::string& catalog
                       [&] { return state.fetch_tables(catalog, schema, cancel); });
 }
 
-Result<int64_t> MetadataCache::delta_version(const TableName& name,
-                                             const backend::CancelToken& cancel) {
+Result<DeltaVersion> MetadataCache::delta_version(const TableName& name,
+                                                  const backend::CancelToken& cancel) {
   auto table = describe(name, cancel);
   if (!table) return table.error();
   if (!(*table)->is_delta) {

@@ -41,6 +41,14 @@ Result<TableName> resolve_table_name(std::string_view text, const config::Servic
 //                   nullability), SHOW TBLPROPERTIES t
 //   delta_version   DESCRIBE HISTORY t LIMIT 1, cached for the service's
 //                   version_ttl_ms (writes through lakegate drop it at once)
+// A Delta table's current version and when it was committed (DESCRIBE
+// HISTORY's timestamp, as Spark prints it): the pair names one commit even
+// across a table dropped and created again, whose versions restart at 0.
+struct DeltaVersion {
+  int64_t number = 0;
+  std::string committed_at;  // empty when Spark did not say
+};
+
 class MetadataCache {
  public:
   MetadataCache(backend::Backend& backend, const config::ServiceConfig& service,
@@ -57,7 +65,7 @@ class MetadataCache {
   // The current Delta version of a table (for meta.version, ETag, paging):
   // at most version_ttl_ms old, never older than a write through this cache's
   // invalidate_version()/invalidate_versions().
-  Result<int64_t> delta_version(const TableName& name, const backend::CancelToken& cancel);
+  Result<DeltaVersion> delta_version(const TableName& name, const backend::CancelToken& cancel);
 
   // Drops everything cached (after DDL) or one table (after writes that change schema).
   void invalidate();

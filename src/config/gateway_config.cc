@@ -155,6 +155,9 @@ Status read_service_config(const YAML::Node& node, const std::string& path, cons
   if (!(s = reader.integer_into("max_queued_requests", 0, 1000000, service.max_queued_requests)))
     return s;
   if (!(s = reader.integer_into("version_ttl_ms", 0, 3600000, service.version_ttl_ms))) return s;
+  if (!(s = reader.boolean("cache_enabled", service.cache_enabled))) return s;
+  if (!(s = reader.integer_into("cache_ttl", 1, 31536000, service.cache_ttl))) return s;
+  if (!(s = reader.integer_into("cache_max_mb", 1, 1048576, service.cache_max_mb))) return s;
   return reader.reject_unknown();
 }
 
@@ -179,6 +182,11 @@ Status validate_service(const ServiceConfig& service, const std::string& path) {
   }
   if (service.workspace_url.empty()) {
     return config_error(path + ".config.workspace_url", "required");
+  }
+  if (service.cache_enabled && service.use_unity_catalog) {
+    return config_error(path + ".config.cache_enabled",
+                        "cannot be combined with use_unity_catalog (what a caller may see is "
+                        "decided by Databricks per caller)");
   }
   if ((!service.cluster_id.empty() || !service.http_path.empty()) &&
       service.workspace_url.rfind("https://", 0) != 0 &&

@@ -35,6 +35,16 @@ struct ServiceConfig {
   // HISTORY), pins reads without asking Spark again; writes through this
   // lakegate drop it at once. 0: look it up on every read. Default: 1000.
   int version_ttl_ms = 1000;
+  // DreamFactory's service cache: answers of reads (`_table` GETs, and
+  // `_query` of callers held to read-only SQL) kept in memory and served
+  // without Spark. Keys name the statement, its bound values, the caller's
+  // effective policy and the Delta version read, so a hit never crosses
+  // roles and never shows a Delta table older than version_ttl_ms; other
+  // answers live cache_ttl seconds. Not with use_unity_catalog (Databricks
+  // decides per caller what it sees). Default: off.
+  bool cache_enabled = false;
+  int cache_ttl = 300;    // seconds an answer is kept at most. Default: 300.
+  int cache_max_mb = 64;  // memory of the service's cache. Default: 64.
 
   bool operator==(const ServiceConfig&) const = default;
 };

@@ -109,6 +109,9 @@ std::string service_settings_json(const config::ServiceConfig& config) {
   append_number_field(out, "max_concurrent_requests", config.max_concurrent_requests);
   append_number_field(out, "max_queued_requests", config.max_queued_requests);
   append_number_field(out, "version_ttl_ms", config.version_ttl_ms);
+  append_flag_field(out, "cache_enabled", config.cache_enabled);
+  append_number_field(out, "cache_ttl", config.cache_ttl);
+  append_number_field(out, "cache_max_mb", config.cache_max_mb);
   out.push_back('}');
   return out;
 }
@@ -129,7 +132,9 @@ Status parse_service_settings_json(std::string_view json, config::ServiceConfig&
       {"max_records", &config.max_records},
       {"max_concurrent_requests", &config.max_concurrent_requests},
       {"max_queued_requests", &config.max_queued_requests},
-      {"version_ttl_ms", &config.version_ttl_ms}};
+      {"version_ttl_ms", &config.version_ttl_ms},
+      {"cache_ttl", &config.cache_ttl},
+      {"cache_max_mb", &config.cache_max_mb}};
   return parse_document(json, "service config_json", [&](od::value root) {
     return for_each_member(root, [&](const std::string& key, od::value value) {
       if (auto text = text_fields.find(key); text != text_fields.end()) {
@@ -139,6 +144,7 @@ Status parse_service_settings_json(std::string_view json, config::ServiceConfig&
         return read_int(value, *number->second);
       }
       if (key == "use_unity_catalog") return value.get_bool().get(config.use_unity_catalog);
+      if (key == "cache_enabled") return value.get_bool().get(config.cache_enabled);
       return simdjson::SUCCESS;  // a setting of a newer lakegate
     });
   });

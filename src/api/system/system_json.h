@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cache/result_cache.h"
 #include "store/records.h"
 #include "util/result.h"
 
@@ -36,6 +37,9 @@ void append_user_json(std::string& out, const store::UserRecord& record,
 // DreamFactory's limit row; `period` rendered as its name ("minute", …).
 void append_limit_json(std::string& out, const store::LimitRecord& record);
 void append_audit_json(std::string& out, const store::AuditRecord& record);
+// A service's result cache: {"name", "cache_ttl", "hits", "misses", …}.
+void append_cache_stats_json(std::string& out, std::string_view service,
+                             const cache::CacheStats& stats, int64_t ttl_seconds);
 
 // Parsing: `json` is one object. For updates, `base` holds the current record
 // and only fields present in `json` change (PATCH semantics); for creates

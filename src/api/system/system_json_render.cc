@@ -132,6 +132,9 @@ void append_service_json(std::string& out, const store::ServiceRecord& record) {
   config.integer("max_concurrent_requests", service.max_concurrent_requests);
   config.integer("max_queued_requests", service.max_queued_requests);
   config.integer("version_ttl_ms", service.version_ttl_ms);
+  config.boolean("cache_enabled", service.cache_enabled);
+  config.integer("cache_ttl", service.cache_ttl);
+  config.integer("cache_max_mb", service.cache_max_mb);
   config.close();
   writer.close();
 }
@@ -258,6 +261,24 @@ void append_audit_json(std::string& out, const store::AuditRecord& record) {
       writer.string("params", record.params_json);
     }
   }
+  writer.close();
+}
+
+void append_cache_stats_json(std::string& out, std::string_view service,
+                             const cache::CacheStats& stats, int64_t ttl_seconds) {
+  ObjectWriter writer(out);
+  writer.string("name", service);
+  writer.integer("cache_ttl", ttl_seconds);
+  writer.integer("entries", static_cast<int64_t>(stats.entries));
+  writer.integer("bytes", static_cast<int64_t>(stats.bytes));
+  writer.integer("max_bytes", static_cast<int64_t>(stats.max_bytes));
+  writer.integer("hits", static_cast<int64_t>(stats.hits));
+  writer.integer("misses", static_cast<int64_t>(stats.misses));
+  writer.integer("refreshes", static_cast<int64_t>(stats.bypasses));
+  writer.integer("stores", static_cast<int64_t>(stats.stores));
+  writer.integer("too_large", static_cast<int64_t>(stats.too_large));
+  writer.integer("evictions", static_cast<int64_t>(stats.evictions));
+  writer.integer("invalidations", static_cast<int64_t>(stats.invalidations));
   writer.close();
 }
 

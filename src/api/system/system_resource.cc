@@ -389,6 +389,43 @@ http::Response limit_cache(const http::Request& request, Security& security,
       [](std::string& out, const store::LimitRecord& r) { append_limit_json(out, r); });
 }
 
+// GET /system/cache[/{service}]: the result caches and their counters;
+// DELETE empties them (all, or the named service's), as DreamFactory's
+// system/cache does.
+http::Response result_cache(const http::Request& request, Security& security,
+                            const std::vector<std::string>& path) {
+  if (path.size() > 1)
+    return error_response(Error(ErrorCode::kNotFound, "no route for " + request.path));
+  if (request.method != "GET" && request.method != "DELETE")
+    return method_not_allowed(request, "GET, DELETE");
+  std::vector<std::shared_ptr<Service>> services;
+  if (path.empty()) {
+    for (auto& service : security.services().all()) {
+      if (service->results) services.push_back(std::move(service));
+    }
+  } else {
+    auto service = security.services().find(path[0]);
+    if (!service || !service->results) {
+      return error_response(
+          Error(ErrorCode::kNotFound, "No service \"" + path[0] + "\" keeps a result cache.")
+              .with("service", path[0]));
+    }
+    services.push_back(std::move(service));
+  }
+  if (request.method == "DELETE") {
+    for (auto& service : services) service->results->clear();
+    return http::Response::json(200, "{\"success\":true}");
+  }
+  std::string body = path.empty() ? "{\"resource\":[" : "";
+  for (size_t index = 0; index < services.size(); ++index) {
+    if (index) body.push_back(',');
+    append_cache_stats_json(body, services[index]->config.name, services[index]->results->stats(),
+                            services[index]->results->ttl().count());
+  }
+  if (path.empty()) body += "]}";
+  return http::Response::json(200, std::move(body));
+}
+
 }  // namespace
 
 http::Response handle_system(const http::Request& request, Security& security,
@@ -397,7 +434,7 @@ http::Response handle_system(const http::Request& request, Security& security,
     if (request.method != "GET") return method_not_allowed(request, "GET");
     return http::Response::json(
         200,
-        R"({"resource":[{"name":"service"},{"name":"role"},{"name":"app"},{"name":"user"},{"name":"admin"},{"name":"limit"},{"name":"limit_cache"},{"name":"audit"}]})");
+        R"({"resource":[{"name":"service"},{"name":"role"},{"name":"app"},{"name":"user"},{"name":"admin"},{"name":"limit"},{"name":"limit_cache"},{"name":"audit"},{"name":"cache"}]})");
   }
   const std::string& resource = path[0];
   const std::vector<std::string> rest(path.begin() + 1, path.end());
@@ -409,6 +446,7 @@ http::Response handle_system(const http::Request& request, Security& security,
   if (resource == "admin") return users(request, security, rest, true);
   if (resource == "audit") return audit(request, security, rest);
   if (resource == "limit_cache") return limit_cache(request, security, rest);
+  if (resource == "cache") return result_cache(request, security, rest);
   return error_response(
       Error(ErrorCode::kNotFound, "Resource \"" + resource + "\" not found on service \"system\".")
           .with("resource", resource));

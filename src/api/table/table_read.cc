@@ -1,9 +1,12 @@
 // GET/HEAD /_table/{name}[/{id}]: a page of rows, one record, a count, a
 // list of ids, or the Delta history, pinned to one table version. A typed
 // pipeline: plan_read (read_plan.h: what to do, no I/O) → pin_version (the
-// version the read sees, its ETag) → answer (execute and render).
+// version the read sees, its ETag) → answer (from the result cache, or
+// executed and rendered).
 #include <algorithm>
+#include <optional>
 
+#include "api/cache/answer_cache.h"
 #include "api/query/result_stream.h"
 #include "api/resources.h"
 #include "api/table/read_plan.h"
@@ -90,6 +93,9 @@ struct PinnedRead {
   ReadPlan plan;
   PageFacts facts;
   std::string etag;  // empty: not versioned (not Delta, or the history)
+  // When the pinned version was committed, if it was looked up (not given
+  // by a cursor or ?version=): with the number it names one commit.
+  std::string committed_at;
 };
 
 Result<PinnedRead> pin_version(ReadPlan plan, Service& service, const TableTarget& target,
@@ -98,7 +104,8 @@ Result<PinnedRead> pin_version(ReadPlan plan, Service& service, const TableTarge
   if (plan.pin_current_version) {
     auto version = service.metadata->delta_version(target.name, cancel);
     if (!version) return version.error();
-    plan.read.time_travel.version = *version;
+    plan.read.time_travel.version = version->number;
+    pinned.committed_at = version->committed_at;
   }
   PageFacts& facts = pinned.facts;
   facts.limit = plan.limit;
@@ -131,13 +138,73 @@ sql::ReadRequest row_read(const ReadPlan& plan) {
   return read;
 }
 
-http::Response answer_record(Service& service, const TableTarget& target, PinnedRead pinned,
+// The statements a pinned read runs: its rows (a page, a record, ids, or
+// the history) and, for a count, the count. Built once: they run, and they
+// are the heart of the read's cache key.
+struct ReadStatements {
+  std::optional<backend::Statement> rows;  // none for count_only
+  std::optional<backend::Statement> count;
+};
+
+Result<ReadStatements> read_statements(const TableTarget& target, const ReadPlan& plan) {
+  ReadStatements statements;
+  if (plan.shape == ReadShape::kCountOnly || plan.include_count) {
+    auto count = sql::build_count(*target.schema, plan.read, target.policy.row_filter);
+    if (!count) return count.error();
+    statements.count = std::move(*count);
+  }
+  Result<backend::Statement> rows = Error(ErrorCode::kInternal, "no statement");
+  switch (plan.shape) {
+    case ReadShape::kCountOnly:
+      return statements;
+    case ReadShape::kHistory:
+      rows = sql::build_history(target.name, plan.limit);
+      break;
+    case ReadShape::kRecord:
+      rows = sql::build_select(*target.schema, row_read(plan), /*fetch_one_more=*/false,
+                               target.policy.row_filter);
+      break;
+    case ReadShape::kIdList:
+      rows = sql::build_select(*target.schema, row_read(plan), /*fetch_one_more=*/true,
+                               target.policy.row_filter);
+      break;
+    case ReadShape::kPage:
+      rows = sql::build_select(*target.schema, plan.read, /*fetch_one_more=*/true,
+                               target.policy.row_filter);
+      break;
+  }
+  if (!rows) return rows.error();
+  statements.rows = std::move(*rows);
+  return statements;
+}
+
+// Everything the answer depends on: the statements (the caller's row
+// filter and visible columns, the pinned version and its commit are in
+// them or beside them), the shape, format, headers and rendering facts.
+cache::KeyBuilder read_cache_key(const TableTarget& target, const PinnedRead& pinned,
+                                 const ReadStatements& statements) {
+  const ReadPlan& plan = pinned.plan;
+  cache::KeyBuilder key;
+  key.add("_table").add(target.name.display()).add(pinned.committed_at);
+  key.add(static_cast<int64_t>(plan.shape)).add(static_cast<int64_t>(plan.format));
+  if (statements.rows) key.add(*statements.rows);
+  if (statements.count) key.add(*statements.count);
+  key.add(static_cast<int64_t>(plan.headers.size()));
+  for (const auto& [name, value] : plan.headers) key.add(name).add(value);
+  key.add(plan.limit).add(plan.include_schema).add(plan.ids_only);
+  key.add(pinned.facts.offset).add(static_cast<int64_t>(pinned.facts.paging_hash));
+  key.add(pinned.facts.version.value_or(-1));
+  // The visible columns as meta.schema shows them (hidden ones are absent).
+  for (const auto& column : target.schema->columns) {
+    key.add(column.name).add(column.spark_type).add(column.nullable).add(column.comment);
+  }
+  return key;
+}
+
+http::Response answer_record(Service& service, PinnedRead pinned, backend::Statement statement,
                              const backend::CancelToken& cancel, AuditNotes& notes) {
   const ReadPlan& plan = pinned.plan;
-  auto statement = sql::build_select(*target.schema, row_read(plan), /*fetch_one_more=*/false,
-                                     target.policy.row_filter);
-  if (!statement) return error_response(statement.error());
-  auto rows = collect_json_rows(service, *statement, cancel, plan.limit, notes);
+  auto rows = collect_json_rows(service, statement, cancel, plan.limit, notes);
   if (!rows) return error_response(rows.error());
   if (rows->empty()) {
     return error_response(
@@ -148,12 +215,10 @@ http::Response answer_record(Service& service, const TableTarget& target, Pinned
 }
 
 http::Response answer_id_list(Service& service, const TableTarget& target, PinnedRead pinned,
-                              const backend::CancelToken& cancel, AuditNotes& notes) {
+                              backend::Statement statement, const backend::CancelToken& cancel,
+                              AuditNotes& notes) {
   const ReadPlan& plan = pinned.plan;
-  auto statement = sql::build_select(*target.schema, row_read(plan), /*fetch_one_more=*/true,
-                                     target.policy.row_filter);
-  if (!statement) return error_response(statement.error());
-  auto ids = collect_json_values(service, *statement, cancel, plan.limit + 1, notes);
+  auto ids = collect_json_values(service, statement, cancel, plan.limit + 1, notes);
   if (!ids) return error_response(ids.error());
   const bool more = static_cast<int64_t>(ids->size()) > plan.limit;
   if (more) ids->pop_back();
@@ -171,36 +236,54 @@ http::Response answer_id_list(Service& service, const TableTarget& target, Pinne
   return with_headers(http::Response::json(200, std::move(body)), std::move(pinned.plan.headers));
 }
 
-http::Response answer_page(const std::shared_ptr<Service>& service, const TableTarget& target,
-                           PinnedRead pinned, const std::shared_ptr<AuditNotes>& notes) {
-  const ReadPlan& plan = pinned.plan;
-  auto statement = sql::build_select(*target.schema, plan.read, /*fetch_one_more=*/true,
-                                     target.policy.row_filter);
-  if (!statement) return error_response(statement.error());
+http::Response answer_stream(const std::shared_ptr<Service>& service, const TableTarget& target,
+                             PinnedRead pinned, backend::Statement statement,
+                             const std::shared_ptr<AuditNotes>& notes) {
   TableStream stream;
-  stream.statement = std::move(*statement);
-  stream.format = plan.format;
-  stream.limit = plan.limit;
-  stream.headers = std::move(pinned.plan.headers);
-  stream.members = [facts = pinned.facts, schema = target.schema](std::string& out, int64_t,
-                                                                  bool more) {
-    append_meta(out, facts, *schema, more);
-  };
-  return stream_table(service, std::move(stream), notes);
-}
-
-http::Response answer_history(const std::shared_ptr<Service>& service, const TableTarget& target,
-                              PinnedRead pinned, const std::shared_ptr<AuditNotes>& notes) {
-  auto statement = sql::build_history(target.name, pinned.plan.limit);
-  if (!statement) return error_response(statement.error());
-  TableStream stream;
-  stream.statement = std::move(*statement);
+  stream.statement = std::move(statement);
   stream.format = pinned.plan.format;
   stream.headers = std::move(pinned.plan.headers);
+  if (pinned.plan.shape == ReadShape::kPage) {
+    stream.limit = pinned.plan.limit;
+    stream.members = [facts = pinned.facts, schema = target.schema](std::string& out, int64_t,
+                                                                    bool more) {
+      append_meta(out, facts, *schema, more);
+    };
+  }
   return stream_table(service, std::move(stream), notes);
 }
 
-// Executes the pinned read and renders its answer.
+// Runs the statements of the pinned read and renders its answer.
+http::Response execute(const std::shared_ptr<Service>& service, const TableTarget& target,
+                       PinnedRead pinned, ReadStatements statements,
+                       const backend::CancelToken& cancel,
+                       const std::shared_ptr<AuditNotes>& notes) {
+  ReadPlan& plan = pinned.plan;
+  if (statements.count) {
+    auto row = run_for_metrics(*service, *statements.count, cancel, *notes);
+    if (!row) return error_response(row.error());
+    auto it = row->find("count");
+    pinned.facts.count = it == row->end() ? 0 : it->second;
+    if (plan.shape == ReadShape::kCountOnly) {
+      return with_headers(http::Response::json(200, std::to_string(*pinned.facts.count)),
+                          std::move(plan.headers));
+    }
+    plan.headers.emplace_back("X-Total-Count", std::to_string(*pinned.facts.count));
+  }
+  switch (plan.shape) {
+    case ReadShape::kRecord:
+      return answer_record(*service, std::move(pinned), std::move(*statements.rows), cancel,
+                           *notes);
+    case ReadShape::kIdList:
+      return answer_id_list(*service, target, std::move(pinned), std::move(*statements.rows),
+                            cancel, *notes);
+    default:
+      return answer_stream(service, target, std::move(pinned), std::move(*statements.rows), notes);
+  }
+}
+
+// Answers the pinned read: a 304 or a HEAD before anything runs, else from
+// the service's result cache, else executed (and remembered there).
 http::Response answer(const http::Request& request, const std::shared_ptr<Service>& service,
                       const TableTarget& target, PinnedRead pinned,
                       const backend::CancelToken& cancel,
@@ -221,29 +304,18 @@ http::Response answer(const http::Request& request, const std::shared_ptr<Servic
     response.headers.emplace_back("Content-Type", format_content_type(plan.format));
     return response;
   }
-  if (plan.shape == ReadShape::kHistory)
-    return answer_history(service, target, std::move(pinned), notes);
-  if (plan.shape == ReadShape::kCountOnly || plan.include_count) {
-    auto statement = sql::build_count(*target.schema, plan.read, target.policy.row_filter);
-    if (!statement) return error_response(statement.error());
-    auto row = run_for_metrics(*service, *statement, cancel, *notes);
-    if (!row) return error_response(row.error());
-    auto it = row->find("count");
-    pinned.facts.count = it == row->end() ? 0 : it->second;
-    if (plan.shape == ReadShape::kCountOnly) {
-      return with_headers(http::Response::json(200, std::to_string(*pinned.facts.count)),
-                          std::move(plan.headers));
-    }
-    plan.headers.emplace_back("X-Total-Count", std::to_string(*pinned.facts.count));
+  auto statements = read_statements(target, plan);
+  if (!statements) return error_response(statements.error());
+  CacheUse cached;
+  // The history is the Delta log itself: always read, never kept.
+  if (plan.shape != ReadShape::kHistory) {
+    // Exact: keyed by a looked-up commit, so a newer one is another key.
+    const bool exact = !pinned.committed_at.empty() && pinned.facts.version.has_value();
+    cached = plan_cache_use(request, service, read_cache_key(target, pinned, *statements), exact);
+    if (auto hit = cached_answer(cached)) return std::move(*hit);
   }
-  switch (plan.shape) {
-    case ReadShape::kRecord:
-      return answer_record(*service, target, std::move(pinned), cancel, *notes);
-    case ReadShape::kIdList:
-      return answer_id_list(*service, target, std::move(pinned), cancel, *notes);
-    default:
-      return answer_page(service, target, std::move(pinned), notes);
-  }
+  return remember_answer(
+      cached, execute(service, target, std::move(pinned), std::move(*statements), cancel, notes));
 }
 
 }  // namespace

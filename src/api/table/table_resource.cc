@@ -160,8 +160,11 @@ http::Response handle_table(const http::Request& request, const std::shared_ptr<
   }
   http::Response written =
       write_table(request, *service, target, std::move(*options), id, *access.audit_notes());
-  // Whatever it committed, this node's next read looks the version up again.
+  // Whatever it committed, this node's next read looks the version up again
+  // (so answers cached by version are simply not asked for), and answers
+  // that are only TTL-bound go (a view or a non-Delta table may show it).
   service->metadata->invalidate_version(target.name);
+  if (service->results) service->results->drop_inexact();
   return written;
 }
 

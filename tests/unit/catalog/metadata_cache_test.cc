@@ -260,12 +260,13 @@ TEST_F(MetadataCacheTest, DeltaVersionIsCachedForVersionTtl) {
   MetadataCache cache(backend_, service_);
   auto version = cache.delta_version(kTrips, cancel_);
   ASSERT_TRUE(version.ok()) << version.error().message;
-  EXPECT_EQ(*version, 7);
+  EXPECT_EQ(version->number, 7);
+  EXPECT_EQ(version->committed_at, "2026-01-01");  // names the commit with the number
   backend_.script(metadata_sql::last_history_entry(kTrips),
                   rows({"version", "timestamp"}, {{"8", "2026-01-02"}}));
   auto again = cache.delta_version(kTrips, cancel_);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(*again, 7);  // within the TTL: no round trip
+  EXPECT_EQ(again->number, 7);  // within the TTL: no round trip
   EXPECT_EQ(backend_.count(metadata_sql::last_history_entry(kTrips)), 1);
 }
 
@@ -278,7 +279,7 @@ TEST_F(MetadataCacheTest, DeltaVersionExpiresAfterVersionTtl) {
   std::this_thread::sleep_for(std::chrono::milliseconds(80));
   auto later = cache.delta_version(kTrips, cancel_);
   ASSERT_TRUE(later.ok());
-  EXPECT_EQ(*later, 8);
+  EXPECT_EQ(later->number, 8);
   EXPECT_EQ(backend_.count(metadata_sql::last_history_entry(kTrips)), 2);
 }
 
@@ -297,15 +298,15 @@ TEST_F(MetadataCacheTest, AWriteDropsTheCachedVersionAtOnce) {
   backend_.script(metadata_sql::last_history_entry(kTrips),
                   rows({"version", "timestamp"}, {{"8", "2026-01-02"}}));
   cache.invalidate_version(kTrips);  // this node wrote the table
-  EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 8);
+  EXPECT_EQ(cache.delta_version(kTrips, cancel_)->number, 8);
   backend_.script(metadata_sql::last_history_entry(kTrips),
                   rows({"version", "timestamp"}, {{"9", "2026-01-03"}}));
   cache.invalidate_versions();  // SQL that may have written anything
-  EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 9);
+  EXPECT_EQ(cache.delta_version(kTrips, cancel_)->number, 9);
   backend_.script(metadata_sql::last_history_entry(kTrips),
                   rows({"version", "timestamp"}, {{"10", "2026-01-04"}}));
   cache.invalidate();  // DDL
-  EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 10);
+  EXPECT_EQ(cache.delta_version(kTrips, cancel_)->number, 10);
   EXPECT_EQ(backend_.count(metadata_sql::last_history_entry(kTrips)), 4);
 }
 
@@ -314,7 +315,7 @@ TEST_F(MetadataCacheTest, AWriteDropsTheCachedVersionAtOnce) {
 TEST_F(MetadataCacheTest, AnExpiredEntryIsRefreshedOnceWhileOthersGetTheOldValue) {
   service_.version_ttl_ms = 30;
   MetadataCache cache(backend_, service_);
-  ASSERT_EQ(*cache.delta_version(kTrips, cancel_), 7);
+  ASSERT_EQ(cache.delta_version(kTrips, cancel_)->number, 7);
   std::this_thread::sleep_for(std::chrono::milliseconds(60));
   backend_.script(metadata_sql::last_history_entry(kTrips),
                   rows({"version", "timestamp"}, {{"8", "2026-01-02"}}));
@@ -323,9 +324,9 @@ TEST_F(MetadataCacheTest, AnExpiredEntryIsRefreshedOnceWhileOthersGetTheOldValue
     if (sql != metadata_sql::last_history_entry(kTrips)) return;
     backend_.on_execute = nullptr;
     auto other = cache.delta_version(kTrips, cancel_);  // another caller, mid-refresh
-    if (other) seen_meanwhile = *other;
+    if (other) seen_meanwhile = other->number;
   };
-  EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 8);
+  EXPECT_EQ(cache.delta_version(kTrips, cancel_)->number, 8);
   EXPECT_EQ(seen_meanwhile, std::optional<int64_t>(7));
   EXPECT_EQ(backend_.count(metadata_sql::last_history_entry(kTrips)), 2);
 }
@@ -345,7 +346,7 @@ TEST_F(MetadataCacheTest, TheEventLoopNeverRefreshesAnExpiredEntry) {
   // The worker then refreshes it (the loop did not claim the refresh).
   backend_.script(metadata_sql::last_history_entry(kTrips),
                   rows({"version", "timestamp"}, {{"8", "2026-01-02"}}));
-  EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 8);
+  EXPECT_EQ(cache.delta_version(kTrips, cancel_)->number, 8);
 }
 
 TEST_F(MetadataCacheTest, AFailedRefreshLetsTheNextCallerTryAgain) {
@@ -358,7 +359,7 @@ TEST_F(MetadataCacheTest, AFailedRefreshLetsTheNextCallerTryAgain) {
   EXPECT_FALSE(cache.delta_version(kTrips, cancel_).ok());  // errors are not cached
   backend_.script(metadata_sql::last_history_entry(kTrips),
                   rows({"version", "timestamp"}, {{"9", "2026-01-03"}}));
-  EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 9);
+  EXPECT_EQ(cache.delta_version(kTrips, cancel_)->number, 9);
 }
 
 // A version read before a write and stored after it would hide the write
@@ -370,7 +371,7 @@ TEST_F(MetadataCacheTest, AVersionLookupOvertakenByAWriteIsNotKept) {
   backend_.on_execute = [&](const std::string& sql) {
     if (sql == metadata_sql::last_history_entry(kTrips)) cache.invalidate_version(kTrips);
   };
-  EXPECT_EQ(*cache.delta_version(kTrips, cancel_), 7);
+  EXPECT_EQ(cache.delta_version(kTrips, cancel_)->number, 7);
   backend_.on_execute = nullptr;
   (void)cache.delta_version(kTrips, cancel_);
   EXPECT_EQ(backend_.count(metadata_sql::last_history_entry(kTrips)), 2);

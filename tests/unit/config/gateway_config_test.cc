@@ -60,6 +60,8 @@ services:
   EXPECT_EQ(s.timeout_seconds, 120);
   EXPECT_EQ(s.max_records, 1000);
   EXPECT_FALSE(s.use_unity_catalog);
+  EXPECT_FALSE(s.cache_enabled);
+  EXPECT_EQ(s.cache_ttl, 300);
   EXPECT_EQ(config->http.max_body_bytes, 8u << 20);
   EXPECT_EQ(config->audit.queue_capacity, 100000u);
   EXPECT_EQ(config->audit.full_wait_ms, 2000);
@@ -90,6 +92,9 @@ services:
       max_concurrent_requests: 1
       max_queued_requests: 0
       version_ttl_ms: 0
+      cache_enabled: true
+      cache_ttl: 30
+      cache_max_mb: 8
 )");
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->http.header_timeout_seconds, 2);
@@ -101,6 +106,9 @@ services:
   EXPECT_EQ(config->services[0].max_concurrent_requests, 1);
   EXPECT_EQ(config->services[0].max_queued_requests, 0);
   EXPECT_EQ(config->services[0].version_ttl_ms, 0);
+  EXPECT_TRUE(config->services[0].cache_enabled);
+  EXPECT_EQ(config->services[0].cache_ttl, 30);
+  EXPECT_EQ(config->services[0].cache_max_mb, 8);
   auto bad = parse(R"(
 services:
   - name: local
@@ -191,6 +199,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{
             "services: [{name: a, type: spark, config: {workspace_url: sc://h, protocol: odbc}}]",
             "services[0].config.protocol"},
+        BadCase{"services: [{name: a, type: spark, config: {workspace_url: sc://h, "
+                "cache_enabled: true, use_unity_catalog: true}}]",
+                "services[0].config.cache_enabled"},
+        BadCase{"services: [{name: a, type: spark, config: {workspace_url: sc://h, cache_ttl: 0}}]",
+                "services[0].config.cache_ttl"},
+        BadCase{
+            "services: [{name: a, type: spark, config: {workspace_url: sc://h, cache_max_mb: 0}}]",
+            "services[0].config.cache_max_mb"},
         BadCase{"services: [{name: a, type: databricks, config: {workspace_url: sc://h, "
                 "cluster_id: c}}]",
                 "services[0].config.workspace_url"},
@@ -262,12 +278,12 @@ TEST(GatewayConfigSecurity, ServiceJsonIsValidatedWithoutEnvironment) {
       R"({"name":"s2","type":"spark","config":{"workspace_url":"sc://h:15002","access_token":"t"}})");
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   EXPECT_EQ(parsed->config.access_token, "t");
-  auto with_env = parse_service_json(
-      R"({"name":"s2","type":"spark","config":{"workspace_url":"${HOME}"}})");
+  auto with_env =
+      parse_service_json(R"({"name":"s2","type":"spark","config":{"workspace_url":"${HOME}"}})");
   ASSERT_FALSE(with_env.ok());
   EXPECT_EQ(with_env.error().code, ErrorCode::kBadRequest);
-  auto reserved = parse_service_json(
-      R"({"name":"system","type":"spark","config":{"workspace_url":"sc://h"}})");
+  auto reserved =
+      parse_service_json(R"({"name":"system","type":"spark","config":{"workspace_url":"sc://h"}})");
   ASSERT_FALSE(reserved.ok());
   EXPECT_EQ(reserved.error().code, ErrorCode::kBadRequest);
 }

@@ -5,9 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
-
 #include <algorithm>
+#include <regex>
 #include <thread>
 
 #include "scratch_database.h"
@@ -44,6 +43,9 @@ ServiceRecord make_service(const std::string& name) {
   record.config.max_concurrent_requests = 3;
   record.config.max_queued_requests = 7;
   record.config.version_ttl_ms = 250;
+  record.config.cache_enabled = true;
+  record.config.cache_ttl = 42;
+  record.config.cache_max_mb = 9;
   record.description = "a \"quoted\" description";
   return record;
 }

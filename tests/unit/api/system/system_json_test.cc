@@ -59,6 +59,8 @@ store::ServiceRecord sample_service() {
   record.config.max_concurrent_requests = 3;
   record.config.max_queued_requests = 7;
   record.config.version_ttl_ms = 250;
+  record.config.cache_enabled = true;
+  record.config.cache_ttl = 42;
   record.description = "the lake";
   record.source = "config";
   record.created_date = "2025-01-01T00:00:00Z";
@@ -207,6 +209,9 @@ TEST(SystemJsonRender, ServiceShapeWithMaskedToken) {
   EXPECT_EQ(member(out, "/config/max_concurrent_requests"), "3");
   EXPECT_EQ(member(out, "/config/max_queued_requests"), "7");
   EXPECT_EQ(member(out, "/config/version_ttl_ms"), "250");
+  EXPECT_EQ(member(out, "/config/cache_enabled"), "true");
+  EXPECT_EQ(member(out, "/config/cache_ttl"), "42");
+  EXPECT_EQ(member(out, "/config/cache_max_mb"), "64");
 
   store::ServiceRecord no_token = sample_service();
   no_token.config.access_token.clear();
