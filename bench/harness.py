@@ -90,6 +90,11 @@ class Lakegate:
                 "    type: spark\n"
                 f'    config: {{workspace_url: "{self.spark_url}", catalog: spark_catalog, schema: nyctaxi, '
                 "timeout: 600, max_records: 10000000}\n"
+                # The same Spark with the result cache on (defaults otherwise).
+                "  - name: cached\n"
+                "    type: spark\n"
+                f'    config: {{workspace_url: "{self.spark_url}", catalog: spark_catalog, schema: nyctaxi, '
+                "timeout: 600, max_records: 10000000, cache_enabled: true}\n"
                 + (
                     "  - name: thrift\n"
                     "    type: spark\n"
@@ -180,6 +185,7 @@ class KeepAliveClient:
         self.timeout = timeout
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        self.last_headers = None  # of the last answer
 
     def query(self, body: bytes | None, method: str = "POST", path: str | None = None) -> dict:
         for attempt in (0, 1):
@@ -188,6 +194,7 @@ class KeepAliveClient:
                                   self.headers if body is not None else {"Accept": "application/json"})
                 resp = self.conn.getresponse()
                 data = resp.read()
+                self.last_headers = resp.headers
                 break
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 self.conn.close()
