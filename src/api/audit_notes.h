@@ -21,6 +21,7 @@ struct AuditNotes {
   std::string operation_id;
   std::string sql_hash;     // sha256 hex of the last statement's text
   std::string params_json;  // JSON array of the last statement's values
+  int write_retries = 0;    // statements re-run after losing a Delta commit race
 };
 
 // Records a statement and its outcome in `notes`; rows add up over several

@@ -62,7 +62,13 @@ std::string join_segments(const std::vector<std::string>& segments, size_t from)
 }
 
 http::Response error_response(const Error& error) {
-  return http::Response::json(http_status(error.code), http::error_envelope(error));
+  http::Response response =
+      http::Response::json(http_status(error.code), http::error_envelope(error));
+  // An error that passes when asked again later says when (a lost write race).
+  if (std::string_view after = error.context_value("retryAfter"); !after.empty()) {
+    response.headers.emplace_back("Retry-After", std::string(after));
+  }
+  return response;
 }
 
 http::Response method_not_allowed(const http::Request& request, const std::string& allowed) {

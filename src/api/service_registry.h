@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "api/table/write_turns.h"
 #include "cache/result_cache.h"
 #include "catalog/metadata_cache.h"
 #include "config/gateway_config.h"
@@ -34,6 +35,8 @@ struct Service {
   std::unique_ptr<catalog::MetadataCache> metadata;  // over `backend`
   // Answers of reads (config.cache_enabled), else null (api/cache/).
   std::unique_ptr<cache::ResultCache> results;
+  // Writes to one table take turns on this node (api/table/write_turns.h).
+  TableWriteTurns write_turns;
 };
 
 // A service ready to serve: backend created from `config` (which must be valid).

@@ -39,4 +39,15 @@ bool is_missing_relation(std::string_view error_class, std::string_view sql_stat
   return main_class.empty() && sql_state == "42P01";
 }
 
+bool is_write_conflict(std::string_view error_class, std::string_view sql_state) {
+  const std::string_view main_class = error_class.substr(0, error_class.find('.'));
+  for (std::string_view conflict :
+       {"DELTA_CONCURRENT_APPEND", "DELTA_CONCURRENT_DELETE_READ", "DELTA_CONCURRENT_DELETE_DELETE",
+        "DELTA_CONCURRENT_TRANSACTION", "DELTA_CONCURRENT_WRITE", "DELTA_METADATA_CHANGED",
+        "DELTA_PROTOCOL_CHANGED"}) {
+    if (main_class == conflict) return true;
+  }
+  return main_class.empty() && sql_state == "2D521";
+}
+
 }  // namespace lakegate::backend

@@ -20,4 +20,12 @@ std::string error_class_in_message(std::string_view message);
 // 42P01. Column, routine and handle errors are not.
 bool is_missing_relation(std::string_view error_class, std::string_view sql_state);
 
+// True if the error is Delta's optimistic-concurrency conflict (→ 409): the
+// statement's commit lost a race with another commit and was abandoned, so
+// it wrote nothing (Delta's concurrency-control docs): a main class of
+// DELTA_CONCURRENT_{APPEND,DELETE_READ,DELETE_DELETE,TRANSACTION,WRITE},
+// DELTA_METADATA_CHANGED or DELTA_PROTOCOL_CHANGED, or no class and Delta's
+// SQLSTATE 2D521.
+bool is_write_conflict(std::string_view error_class, std::string_view sql_state);
+
 }  // namespace lakegate::backend

@@ -1,5 +1,6 @@
 #include "api/table/table_exec.h"
 
+#include "api/table/write_retry.h"
 #include "format/json_value.h"
 #include "format/ndjson_writer.h"
 
@@ -105,10 +106,14 @@ Result<MetricRow> run_for_metrics(Service& service, const backend::Statement& st
 
 Result<int64_t> run_dml(Service& service, const backend::Statement& statement,
                         const backend::CancelToken& cancel, AuditNotes& notes) {
-  auto row = run_for_metrics(service, statement, cancel, notes);
-  if (!row) return row.error();
-  auto it = row->find("num_affected_rows");
-  return it == row->end() ? int64_t{-1} : it->second;
+  return run_with_conflict_retries(
+      [&]() -> Result<int64_t> {
+        auto row = run_for_metrics(service, statement, cancel, notes);
+        if (!row) return row.error();
+        auto it = row->find("num_affected_rows");
+        return it == row->end() ? int64_t{-1} : it->second;
+      },
+      cancel, notes.write_retries);
 }
 
 Result<std::vector<std::string>> collect_json_rows(Service& service,

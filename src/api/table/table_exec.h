@@ -27,7 +27,8 @@ Result<MetricRow> run_for_metrics(Service& service, const backend::Statement& st
                                   const backend::CancelToken& cancel, AuditNotes& notes);
 
 // Rows affected by a DML statement: num_affected_rows of its metrics row,
-// or -1 when the backend reported none.
+// or -1 when the backend reported none. A statement that lost a Delta
+// commit race is run again (write_retry.h; counted in notes.write_retries).
 Result<int64_t> run_dml(Service& service, const backend::Statement& statement,
                         const backend::CancelToken& cancel, AuditNotes& notes);
 

@@ -43,11 +43,12 @@ http::Response read_table(const http::Request& request, const std::shared_ptr<Se
                           const TableTarget& target, const TableOptions& options,
                           const std::string* id, const std::shared_ptr<AuditNotes>& notes);
 
-// POST/PUT/PATCH/DELETE /_table/{name}[/{id}]; every statement is recorded
-// in `notes` (the request's audit notes).
+// POST/PUT/PATCH/DELETE /_table/{name}[/{id}], finished by `deadline` (the
+// request's: its wait for the table's write turn counts); every statement is
+// recorded in `notes` (the request's audit notes).
 http::Response write_table(const http::Request& request, Service& service,
                            const TableTarget& target, TableOptions options, const std::string* id,
-                           AuditNotes& notes);
+                           backend::CancelToken::Clock::time_point deadline, AuditNotes& notes);
 
 // The id columns of a table: `requested` (id_field=…) if given, else the
 // table property lakegate.id_field (comma-separated), else a column named

@@ -158,13 +158,27 @@ http::Response handle_table(const http::Request& request, const std::shared_ptr<
   if (Status allowed = check_write_policy(method, target, *options); !allowed) {
     return error_response(allowed.error());
   }
-  http::Response written =
-      write_table(request, *service, target, std::move(*options), id, *access.audit_notes());
+  const auto deadline = service_deadline(*service);
+  auto turn = service->write_turns.take(target.name.display(), deadline);
+  if (!turn) {
+    return error_response(
+        Error(ErrorCode::kConflict, "Table \"" + target.name.display() +
+                                        "\" is busy with other writes until this request's "
+                                        "timeout; nothing was written. Retry later.")
+            .with("table", target.name.display())
+            .with("retryAfter", "1"));
+  }
+  http::Response written = write_table(request, *service, target, std::move(*options), id, deadline,
+                                       *access.audit_notes());
+  turn->unlock();
   // Whatever it committed, this node's next read looks the version up again
   // (so answers cached by version are simply not asked for), and answers
   // that are only TTL-bound go (a view or a non-Delta table may show it).
   service->metadata->invalidate_version(target.name);
   if (service->results) service->results->drop_inexact();
+  if (const int retries = access.audit_notes()->write_retries; retries > 0) {
+    written.headers.emplace_back("X-Lakegate-Write-Retries", std::to_string(retries));
+  }
   return written;
 }
 

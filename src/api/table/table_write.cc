@@ -255,12 +255,12 @@ http::Response run_single(Service& service, const TableTarget& target, const Wri
 
 http::Response write_table(const http::Request& request, Service& service,
                            const TableTarget& target, TableOptions options, const std::string* id,
-                           AuditNotes& notes) {
+                           backend::CancelToken::Clock::time_point deadline, AuditNotes& notes) {
   const catalog::TableSchema& schema = *target.schema;
   if (schema.is_view) return method_not_allowed(request, "GET");
   auto plan = plan_write(request.method, target, options, id);
   if (!plan) return error_response(plan.error());
-  backend::CancelToken cancel(service_deadline(service));
+  backend::CancelToken cancel(deadline);
   const std::vector<std::string>& id_fields = plan->id_fields;
   switch (plan->kind) {
     case WriteKind::kInsert:

@@ -86,8 +86,12 @@ Error map_server_error(int status_code, std::string_view message, std::string_vi
     return error;
   }
   const std::string error_class = error_class_from_message(message);
-  ErrorCode code = is_missing_relation(error_class, sql_state) ? ErrorCode::kTableNotFound
-                                                               : ErrorCode::kSparkAnalysis;
+  ErrorCode code = ErrorCode::kSparkAnalysis;
+  if (is_missing_relation(error_class, sql_state)) {
+    code = ErrorCode::kTableNotFound;
+  } else if (is_write_conflict(error_class, sql_state)) {
+    code = ErrorCode::kConflict;
+  }
   Error error(code, std::move(text));
   if (!error_class.empty()) error.with("errorClass", error_class);
   if (!sql_state.empty()) error.with("sqlState", std::string(sql_state));

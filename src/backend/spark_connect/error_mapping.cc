@@ -30,6 +30,8 @@ Error spark_error(const grpc::Status& status, const SparkErrorInfo& info) {
     code = ErrorCode::kBackendUnavailable;  // no usable session: the statement never ran
   } else if (is_missing_relation(error_class, info.sql_state)) {
     code = ErrorCode::kTableNotFound;
+  } else if (is_write_conflict(error_class, info.sql_state)) {
+    code = ErrorCode::kConflict;
   }
   Error error(code, trim_spark_message(message));
   if (!error_class.empty()) error.with("errorClass", error_class);

@@ -42,5 +42,24 @@ TEST(IsMissingRelation, NotFoundClassesNamingARelation) {
   EXPECT_FALSE(is_missing_relation("", ""));
 }
 
+TEST(IsWriteConflict, DeltasConcurrencyConflictsOnly) {
+  for (const char* error_class : {"DELTA_CONCURRENT_APPEND", "DELTA_CONCURRENT_APPEND.WITHOUT_HINT",
+                                  "DELTA_CONCURRENT_DELETE_READ", "DELTA_CONCURRENT_DELETE_DELETE",
+                                  "DELTA_CONCURRENT_TRANSACTION", "DELTA_CONCURRENT_WRITE",
+                                  "DELTA_METADATA_CHANGED", "DELTA_PROTOCOL_CHANGED"}) {
+    EXPECT_TRUE(is_write_conflict(error_class, "")) << error_class;
+  }
+  for (const char* error_class :
+       {"DELTA_CONCURRENT", "DELTA_CONCURRENT_APPENDS", "CONCURRENT_APPEND",
+        "TABLE_OR_VIEW_NOT_FOUND", "INTERNAL_ERROR.DELTA_CONCURRENT_APPEND",
+        "DELTA_METADATA_MISMATCH"}) {
+    EXPECT_FALSE(is_write_conflict(error_class, "2D521")) << error_class;
+  }
+  // Without a class, Delta's SQLSTATE for a transaction conflict decides.
+  EXPECT_TRUE(is_write_conflict("", "2D521"));
+  EXPECT_FALSE(is_write_conflict("", "40001"));
+  EXPECT_FALSE(is_write_conflict("", ""));
+}
+
 }  // namespace
 }  // namespace lakegate::backend
