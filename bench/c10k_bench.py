@@ -56,6 +56,7 @@ from datetime import datetime, timezone
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import interleaved_samples, summarize_ms  # noqa: E402
 from proc_net import held_connections  # noqa: E402
+import report  # noqa: E402
 from secured_admin import add_unhit_instance_limit, admin_session_token, lakegate_cli  # noqa: E402
 from security_bench import cpu_seconds, free_port, testbed_env  # noqa: E402
 
@@ -674,11 +675,7 @@ def write_results(r, command, write_report=True):
     print(section)
     if not write_report:
         return
-    path = os.path.join(ROOT, "bench", "RESULTS.md")
-    text = open(path).read() if os.path.exists(path) else "# Benchmark results\n"
-    text = re.sub(r"\n## " + re.escape(SECTION) + r"\n.*?(?=\n## |\Z)", "", text, flags=re.S)
-    with open(path, "w") as f:
-        f.write(text.rstrip("\n") + "\n\n" + section)
+    report.replace_section(os.path.join(ROOT, "bench", "RESULTS.md"), SECTION, section)
 
 
 def main():

@@ -353,7 +353,17 @@ def render(results: dict) -> str:
 
 # Sections other benchmarks write into RESULTS.md, each replacing only its own
 # (security_bench.py, isolation runs, c10k_bench.py): a re-render keeps them.
-SECTIONS_OWNED_ELSEWHERE = ("Security overhead", "Caller isolation", "C10k and the nginx ceiling")
+SECTIONS_OWNED_ELSEWHERE = ("Security overhead", "Caller isolation", "C10k and the nginx ceiling",
+                            "Writes under contention")
+
+
+def replace_section(path, title, section):
+    """Puts `section` (starting "## {title}") in the Markdown file at `path` in place
+    of the section of that title it had, at the end; the rest stays as it was."""
+    text = open(path).read() if os.path.exists(path) else "# Benchmark results\n"
+    text = re.sub(r"\n## " + re.escape(title) + r"\n.*?(?=\n## |\Z)", "", text, flags=re.S)
+    with open(path, "w") as f:
+        f.write(text.rstrip("\n") + "\n\n" + section)
 
 
 def write_results_md(path, rendered):
