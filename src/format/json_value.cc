@@ -1,5 +1,7 @@
 #include "format/json_value.h"
 
+#include "format/variant_json.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -278,6 +280,8 @@ void append_json_float(std::string& out, float value) {
   char text[kMaxFloatText];
   out.append(text, write_json_floating(text, value));
 }
+void append_json_double(TextBuffer& out, double value) { append_json_floating(out, value); }
+void append_json_float(TextBuffer& out, float value) { append_json_floating(out, value); }
 
 void append_json_value(std::string& out, const Field& field, const ArrayView& array, int64_t row) {
   thread_local TextBuffer buffer;
@@ -334,6 +338,13 @@ void append_json_value(TextBuffer& out, const Field& field, const ArrayView& arr
     case TypeId::kMap:
       return append_map(out, field, array, row);
     case TypeId::kStruct:
+      if (is_variant_field(field)) {
+        // A struct's offset applies to its children; the variant's are never null.
+        const int64_t child_row = array.offset + row;
+        append_variant_json(out, array.children[0].bytes(child_row),
+                            array.children[1].bytes(child_row));
+        return;
+      }
       return append_struct(out, field, array, row);
   }
 }

@@ -9,10 +9,8 @@
 //   list → array; struct → object with the fields in order (duplicate names
 //     repeat); map with Utf8 keys → object (a null key, which Arrow forbids,
 //     renders as ""); map with any other key type → [{"key":…,"value":…},…].
-// Spark's Variant (a struct flagged with field metadata variant=true and
-// binary children value/metadata) is rendered like any struct:
-// {"value":"<base64>","metadata":"<base64>"}; decoding the Variant encoding
-// to the JSON it holds is not implemented yet.
+// Spark's Variant (a struct of binaries value/metadata flagged variant=true)
+// is rendered as the JSON it holds (variant_json.h).
 //
 // Nothing here allocates except by growing `out`. The std::string forms are
 // conveniences (tests, small outputs) over the TextBuffer ones.
@@ -42,7 +40,9 @@ CellRenderer cell_renderer_for(const arrow::Field& field);
 
 // Appends a double as JSON (shortest round-trip; NaN/±Infinity as strings).
 void append_json_double(std::string& out, double value);
+void append_json_double(TextBuffer& out, double value);
 // The same for a float, with the shortest text that round-trips as a float.
 void append_json_float(std::string& out, float value);
+void append_json_float(TextBuffer& out, float value);
 
 }  // namespace lakegate::format

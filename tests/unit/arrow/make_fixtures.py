@@ -208,11 +208,58 @@ def render(arrow_type, scalar):
     raise ValueError("no rendering for %s" % t)
 
 
+def variant_text(value, metadata):
+    """The JSON of a Spark Variant (value, metadata bytes), for the subset the
+    fixtures use: null, booleans, int8/16/32/64, double, short strings,
+    objects and arrays with 1-byte ids/offsets and counts."""
+    keys = []
+    size = metadata[1]
+    offsets = metadata[2:3 + size]
+    strings = metadata[3 + size:]
+    keys = [strings[offsets[i]:offsets[i + 1]].decode() for i in range(size)]
+
+    def one(b):
+        basic, header = b[0] & 3, b[0] >> 2
+        if basic == 1:
+            return json_string(b[1:1 + header].decode())
+        if basic == 0:
+            if header in (0, 1, 2):
+                return ("null", "true", "false")[header]
+            if header in (3, 4, 5, 6):
+                width = {3: 1, 4: 2, 5: 4, 6: 8}[header]
+                return str(int.from_bytes(b[1:1 + width], "little", signed=True))
+            if header == 7:
+                return shortest_float(struct.unpack("<d", b[1:9])[0], False)
+            raise ValueError("fixture variant type %d" % header)
+        count = b[1]
+        if basic == 2:
+            ids = b[2:2 + count]
+            offs = b[2 + count:3 + 2 * count]
+            data = b[3 + 2 * count:]
+            return "{" + ",".join(json_string(keys[ids[i]]) + ":" + one(data[offs[i]:]) for i in range(count)) + "}"
+        offs = b[2:3 + count]
+        data = b[3 + count:]
+        return "[" + ",".join(one(data[offs[i]:]) for i in range(count)) + "]"
+
+    return one(value)
+
+
+def is_variant(field):
+    return (pa.types.is_struct(field.type) and [c.name for c in field.type] == ["value", "metadata"]
+            and (field.metadata or {}).get(b"variant") == b"true")
+
+
+def cell(field, scalar):
+    if is_variant(field) and scalar.is_valid:
+        return variant_text(scalar["value"].as_py(), scalar["metadata"].as_py())
+    return render(field.type, scalar)
+
+
 def envelope(schema, batches):
     rows = []
     for batch in batches:
         for i in range(batch.num_rows):
-            cells = [json_string(f.name) + ":" + render(f.type, batch.column(k)[i])
+            cells = [json_string(f.name) + ":" + cell(f, batch.column(k)[i])
                      for k, f in enumerate(schema)]
             rows.append("{" + ",".join(cells) + "}")
     return '{"resource":[' + ",".join(rows) + '],"row_count":%d}' % len(rows)
@@ -352,7 +399,14 @@ def variant_like():
     field = pa.field("v", pa.struct([pa.field("value", pa.binary(), nullable=False),
                                      pa.field("metadata", pa.binary(), nullable=False)]),
                      metadata={"variant": "true"})
-    array = pa.array([{"value": b"\x0c\x01", "metadata": b"\x01\x00\x00"}, None], field.type)
+    # 1; "hi"; {"k": [true, -2.5]} (dictionary ["k"]); null (the variant null).
+    obj = bytes([0x02, 1, 0, 0, 15]) + bytes([0x03, 2, 0, 1, 10, 0x04]) + bytes([0x1C]) + \
+        struct.pack("<d", -2.5)
+    array = pa.array([{"value": b"\x0c\x01", "metadata": b"\x01\x00\x00"},
+                      {"value": b"\x09hi", "metadata": b"\x01\x00\x00"},
+                      {"value": obj, "metadata": b"\x01\x01\x00\x01k"},
+                      {"value": b"\x00", "metadata": b"\x01\x00\x00"},
+                      None], field.type)
     schema = pa.schema([field])
     write("variant_like", schema, [pa.RecordBatch.from_arrays([array], schema=schema)])
 
