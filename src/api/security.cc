@@ -4,6 +4,7 @@
 #include <iostream>
 #include <set>
 
+#include "crypto/crypto.h"
 #include "crypto/secret_box.h"
 #include "http/access_log.h"
 
@@ -130,11 +131,16 @@ Result<std::unique_ptr<Security>> Security::open(const config::GatewayConfig& co
   };
   security->audit_ = std::make_unique<auth::AuditLog>(
       audit, config.audit.to_store ? security->store_.get() : nullptr);
+  security->node_id_ = crypto::hex_encode(crypto::random_bytes(8));
+  if (auto last = security->store_->last_table_write()) security->seen_write_ = *last;
+  services.write_announcer().set(
+      [s = security.get()](const TableWriteNote& note) { s->queue_write(note); });
   security->poller_ = std::thread([s = security.get()] { s->poll_loop(); });
   return security;
 }
 
 Security::~Security() {
+  services_.write_announcer().set({});
   stopping_ = true;
   if (poller_.joinable()) poller_.join();
   audit_.reset();  // drains the queue into the store before it closes
@@ -145,11 +151,49 @@ void Security::changed() {
   (void)sync_services_from_store(*store_, services_);
 }
 
+void Security::queue_write(const TableWriteNote& note) {
+  std::lock_guard lock(writes_mutex_);
+  // Bounded while the store is unreachable: past this, other nodes still see
+  // the writes within their version_ttl_ms and cache_ttl.
+  if (unsent_writes_.size() >= 10000) return;
+  store::TableWriteRecord record;
+  record.service = note.service;
+  record.table_name = note.table;
+  record.is_ddl = note.ddl;
+  record.node = node_id_;
+  unsent_writes_.push_back(std::move(record));
+}
+
+void Security::exchange_writes() {
+  std::vector<store::TableWriteRecord> unsent;
+  {
+    std::lock_guard lock(writes_mutex_);
+    unsent.swap(unsent_writes_);
+  }
+  if (Status sent = store_->append_table_writes(unsent); !sent) {
+    std::lock_guard lock(writes_mutex_);
+    unsent_writes_.insert(unsent_writes_.begin(), unsent.begin(), unsent.end());
+    return;
+  }
+  auto writes = store_->table_writes_after(seen_write_);
+  if (!writes) return;
+  for (const store::TableWriteRecord& write : *writes) {
+    seen_write_ = write.seq;
+    if (write.node == node_id_) continue;
+    services_.forget_written({write.service, write.table_name, write.is_ddl});
+  }
+}
+
 void Security::poll_loop() {
   const auto interval = std::chrono::seconds(config_.security.reload_interval_seconds);
   auto next = std::chrono::steady_clock::now() + interval;
+  auto next_exchange = std::chrono::steady_clock::now() + kWriteJournalInterval;
   while (!stopping_) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (std::chrono::steady_clock::now() >= next_exchange) {
+      next_exchange = std::chrono::steady_clock::now() + kWriteJournalInterval;
+      exchange_writes();
+    }
     if (std::chrono::steady_clock::now() < next) continue;
     next = std::chrono::steady_clock::now() + interval;
     auto counter = store_->change_counter();

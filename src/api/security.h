@@ -7,7 +7,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -46,9 +48,17 @@ class Security {
   // notice through the change counter within reload_interval_seconds.
   void changed();
 
+  // How often the table write journal is exchanged with the store: this
+  // node's writes sent, other nodes' writes applied (forget_written).
+  static constexpr std::chrono::milliseconds kWriteJournalInterval{250};
+
  private:
   Security(const config::GatewayConfig& config, ServiceRegistry& services);
   void poll_loop();
+  // Queues a write of this node for the journal (called by any thread).
+  void queue_write(const TableWriteNote& note);
+  // Sends the queued writes and applies the other nodes' new ones.
+  void exchange_writes();
 
   config::GatewayConfig config_;
   ServiceRegistry& services_;
@@ -61,6 +71,10 @@ class Security {
   std::atomic<bool> stopping_{false};
   std::thread poller_;
   int64_t services_counter_ = -1;  // change counter the registry was last synced at
+  std::string node_id_;            // random per process: the journal skips its own rows
+  std::mutex writes_mutex_;
+  std::vector<store::TableWriteRecord> unsent_writes_;  // guarded by writes_mutex_
+  int64_t seen_write_ = 0;  // the journal's last sequence applied (poller thread only)
 };
 
 // Records the config file's services in the store (source "config"), so roles

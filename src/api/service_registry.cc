@@ -66,6 +66,7 @@ std::vector<std::shared_ptr<Service>> ServiceRegistry::all() const {
 
 void ServiceRegistry::put(std::shared_ptr<Service> service) {
   std::lock_guard lock(mutex_);
+  service->writes = announcer_;
   const std::string name = service->config.name;
   first_added_.emplace(name, next_sequence_++);
   by_name_[name] = std::move(service);
@@ -95,10 +96,49 @@ Result<std::shared_ptr<Service>> ServiceRegistry::as_caller(const std::shared_pt
   config.access_token = token;
   auto copy = make_service(config, service->id, service->description);
   if (!copy) return copy.error();
+  (*copy)->writes = announcer_;
   std::lock_guard lock(mutex_);
   caller_services_.emplace_front(key, *copy);
   if (caller_services_.size() > kMaxCallerServices) caller_services_.pop_back();
   return *copy;
+}
+
+void ServiceRegistry::forget_written(const TableWriteNote& note) {
+  std::vector<std::shared_ptr<Service>> named;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto found = by_name_.find(note.service); found != by_name_.end()) {
+      named.push_back(found->second);
+    }
+    for (auto& entry : caller_services_) {
+      if (entry.second->config.name == note.service) named.push_back(entry.second);
+    }
+  }
+  for (auto& service : named) {
+    if (note.table != "*") {
+      service->metadata->invalidate_version_of(note.table);
+    } else if (note.ddl) {
+      service->metadata->invalidate();
+    } else {
+      service->metadata->invalidate_versions();
+    }
+    if (!service->results) continue;
+    note.ddl ? service->results->clear() : service->results->drop_inexact();
+  }
+}
+
+void WriteAnnouncer::set(std::function<void(const TableWriteNote&)> listener) {
+  std::lock_guard lock(mutex_);
+  listener_ = std::move(listener);
+}
+
+void WriteAnnouncer::announce(const TableWriteNote& note) const {
+  std::function<void(const TableWriteNote&)> listener;
+  {
+    std::lock_guard lock(mutex_);
+    listener = listener_;
+  }
+  if (listener) listener(note);
 }
 
 void ServiceRegistry::shutdown() {

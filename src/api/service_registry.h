@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -27,6 +28,29 @@
 
 namespace lakegate::api {
 
+// A write through this node that other nodes must hear of (they drop the
+// versions and TTL-bound answers they cached for it). `table` is the
+// resolved name as TableName::display() shows it, or "*" when the tables
+// written are not known (SQL of a full grant); `ddl` when the statement may
+// have created, dropped or altered tables.
+struct TableWriteNote {
+  std::string service;
+  std::string table;
+  bool ddl = false;
+};
+
+// Where a node's writes are told (api::Security sets the store's journal);
+// shared by every Service of a registry. Thread-safe.
+class WriteAnnouncer {
+ public:
+  void set(std::function<void(const TableWriteNote&)> listener);
+  void announce(const TableWriteNote& note) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::function<void(const TableWriteNote&)> listener_;
+};
+
 struct Service {
   config::ServiceConfig config;
   int64_t id = 0;           // the store's id (0 when security is off)
@@ -37,6 +61,9 @@ struct Service {
   std::unique_ptr<cache::ResultCache> results;
   // Writes to one table take turns on this node (api/table/write_turns.h).
   TableWriteTurns write_turns;
+  // Tells other nodes of this node's writes (set by the registry; never null
+  // once the service is in a registry).
+  std::shared_ptr<const WriteAnnouncer> writes = std::make_shared<WriteAnnouncer>();
 };
 
 // A service ready to serve: backend created from `config` (which must be valid).
@@ -65,8 +92,17 @@ class ServiceRegistry {
   // Interrupts running operations of every backend (shutdown).
   void shutdown();
 
+  // Where every service's writes are announced (Security: the store's journal).
+  WriteAnnouncer& write_announcer() { return *announcer_; }
+  // Drops what this node cached about a table another node wrote: its
+  // looked-up version (all versions for "*", all metadata after DDL) and the
+  // TTL-bound result-cache answers (all of them after DDL), in the service
+  // of that name and its Unity Catalog caller copies.
+  void forget_written(const TableWriteNote& note);
+
  private:
   mutable std::mutex mutex_;
+  std::shared_ptr<WriteAnnouncer> announcer_ = std::make_shared<WriteAnnouncer>();
   std::map<std::string, std::shared_ptr<Service>> by_name_;
   std::map<std::string, uint64_t> first_added_;  // name → sequence number
   uint64_t next_sequence_ = 0;

@@ -327,6 +327,14 @@ void MetadataCache::invalidate_version(const TableName& name) {
   state.versions.erase(name);
 }
 
+void MetadataCache::invalidate_version_of(std::string_view displayed_name) {
+  State& state = *state_;
+  std::lock_guard lock(state.mutex);
+  ++state.generation;
+  std::erase_if(state.versions,
+                [&](const auto& entry) { return entry.first.display() == displayed_name; });
+}
+
 void MetadataCache::invalidate_versions() {
   State& state = *state_;
   std::lock_guard lock(state.mutex);

@@ -73,6 +73,9 @@ class MetadataCache {
   // After a write to `name` (or, for SQL that may write anywhere, to any
   // table): the next read looks the version up (read-your-writes).
   void invalidate_version(const TableName& name);
+  // The same for a table named as TableName::display() shows it (a write
+  // another node reported through the store's table write journal).
+  void invalidate_version_of(std::string_view displayed_name);
   void invalidate_versions();
 
  private:

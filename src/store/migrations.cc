@@ -208,6 +208,20 @@ CREATE TABLE audit (
 CREATE INDEX audit_event_time ON audit (event_time);
 )sql";
 
+// ---- 7: the table write journal ---------------------------------------------
+// One row per write through any node to a table of a service (table_name
+// "*" when the tables written are not known: SQL of a full grant, DDL), so
+// other nodes drop what they cached about it. Pruned to the newest rows.
+constexpr char kTableWrites[] = R"sql(
+CREATE TABLE table_write (
+  seq {id},
+  service TEXT NOT NULL,
+  table_name TEXT NOT NULL,
+  is_ddl {flag_false},
+  node TEXT NOT NULL DEFAULT ''
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -219,6 +233,7 @@ const std::vector<Migration>& migrations() {
         {"limits", kLimits},
         {"sessions", kSessions},
         {"audit trail", kAudit},
+        {"table write journal", kTableWrites},
     };
     std::vector<Migration> list;
     int version = 0;

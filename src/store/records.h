@@ -118,6 +118,15 @@ struct AuditRecord {
   std::string params_json;  // only when audit.include_params is on; else ""
 };
 
+// One write through a node to a service's table (the table write journal).
+struct TableWriteRecord {
+  int64_t seq = 0;         // assigned by the store, increasing
+  std::string service;     // service name
+  std::string table_name;  // resolved catalog.schema.table as displayed; "*": unknown tables
+  bool is_ddl = false;     // the statement may have changed what tables exist or their schema
+  std::string node;        // the writing node's id (its own rows are skipped)
+};
+
 struct AuditQuery {
   std::string user, app, service, verb, resource_prefix;
   std::optional<int> status;

@@ -85,6 +85,14 @@ class Store {
   Status append_audit(const std::vector<AuditRecord>& records);
   Result<std::vector<AuditRecord>> query_audit(const AuditQuery& query);
 
+  // The table write journal (not a change of the security state: the change
+  // counter stays). Appends each write and keeps the newest `keep` rows.
+  Status append_table_writes(const std::vector<TableWriteRecord>& writes, int64_t keep = 10000);
+  // Writes after sequence number `after`, oldest first, at most `limit`.
+  Result<std::vector<TableWriteRecord>> table_writes_after(int64_t after, int64_t limit = 1000);
+  // The newest sequence number (0 when the journal is empty).
+  Result<int64_t> last_table_write();
+
  private:
   std::mutex mutex_;
   std::unique_ptr<Database> db_;

@@ -45,11 +45,13 @@ http::Response handle_query(const http::Request& request, const std::shared_ptr<
       on_complete = [service] {
         service->metadata->invalidate();
         if (service->results) service->results->clear();
+        service->writes->announce({service->config.name, "*", true});
       };
     } else {
       on_complete = [service] {
         service->metadata->invalidate_versions();
         if (service->results) service->results->drop_inexact();
+        service->writes->announce({service->config.name, "*", false});
       };
     }
   }

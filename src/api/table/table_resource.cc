@@ -176,6 +176,7 @@ http::Response handle_table(const http::Request& request, const std::shared_ptr<
   // that are only TTL-bound go (a view or a non-Delta table may show it).
   service->metadata->invalidate_version(target.name);
   if (service->results) service->results->drop_inexact();
+  service->writes->announce({service->config.name, target.name.display(), false});
   if (const int retries = access.audit_notes()->write_retries; retries > 0) {
     written.headers.emplace_back("X-Lakegate-Write-Retries", std::to_string(retries));
   }

@@ -609,6 +609,46 @@ TEST_P(StoreTest, LimitCrud) {
 
 // ---- sessions -------------------------------------------------------------
 
+TEST_P(StoreTest, TheTableWriteJournalKeepsOrderAndItsNewestRows) {
+  auto empty = store_->last_table_write();
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(*empty, 0);
+  auto counter = store_->change_counter();
+  ASSERT_TRUE(counter);
+  ASSERT_OK(store_->append_table_writes({{.service = "spark", .table_name = "c.s.a", .node = "n1"},
+                                         {.service = "spark", .table_name = "*", .is_ddl = true,
+                                          .node = "n2"}}));
+  ASSERT_OK(store_->append_table_writes({}));  // nothing to send is fine
+  auto all = store_->table_writes_after(0);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].table_name, "c.s.a");
+  EXPECT_FALSE((*all)[0].is_ddl);
+  EXPECT_EQ((*all)[0].node, "n1");
+  EXPECT_EQ((*all)[1].table_name, "*");
+  EXPECT_TRUE((*all)[1].is_ddl);
+  EXPECT_LT((*all)[0].seq, (*all)[1].seq);
+  auto after_first = store_->table_writes_after((*all)[0].seq);
+  ASSERT_TRUE(after_first);
+  ASSERT_EQ(after_first->size(), 1u);
+  EXPECT_EQ(after_first->front().node, "n2");
+  // Table writes are not security changes: other nodes must not reload for them.
+  auto counter_after = store_->change_counter();
+  ASSERT_TRUE(counter_after);
+  EXPECT_EQ(*counter_after, *counter);
+  // Pruned to the newest `keep` rows.
+  std::vector<TableWriteRecord> many;
+  for (int i = 0; i < 5; ++i) many.push_back({.service = "s", .table_name = "t" + std::to_string(i)});
+  ASSERT_OK(store_->append_table_writes(many, /*keep=*/3));
+  auto kept = store_->table_writes_after(0);
+  ASSERT_TRUE(kept);
+  ASSERT_EQ(kept->size(), 3u);
+  EXPECT_EQ(kept->back().table_name, "t4");
+  auto last = store_->last_table_write();
+  ASSERT_TRUE(last);
+  EXPECT_EQ(*last, kept->back().seq);
+}
+
 TEST_P(StoreTest, SessionsRevokeAndList) {
   auto ada = store_->create_user(make_user("ada@example.com"));
   auto grace = store_->create_user(make_user("grace@example.com"));
