@@ -1,6 +1,7 @@
 #include "backend/spark_connect/spark_connect_backend.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "arrow/ipc_reader.h"
 #include "backend/spark_connect/channel.h"
@@ -22,6 +23,18 @@ constexpr auto kWatchInterval = std::chrono::milliseconds(50);
 constexpr auto kControlCallTimeout = std::chrono::seconds(5);
 // Tag on every operation lakegate starts (Interrupt by TAG, server UI).
 constexpr const char* kOperationTag = "lakegate";
+// Resumptions in a row that receive nothing before a stream's error is
+// returned (a stream that makes progress may be resumed again and again).
+constexpr int kMaxFruitlessReattaches = 5;
+
+// A stream that broke on the way rather than failed: the connection went
+// (UNAVAILABLE), or the server lost the cursor of a stream it was still
+// sending (INTERNAL … INVALID_CURSOR.DISCONNECTED). Either may be resumed.
+bool is_broken_stream(const grpc::Status& status) {
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+         (status.error_code() == grpc::StatusCode::INTERNAL &&
+          status.error_message().find("INVALID_CURSOR.DISCONNECTED") != std::string::npos);
+}
 
 bool is_transport_error(const Error& error) {
   return error.code == ErrorCode::kBackendUnavailable;
@@ -165,61 +178,129 @@ Result<Summary> SparkConnectBackend::execute_on(sc::ExecutePlanRequest request, 
   request.add_tags(kOperationTag);
   ++session.operations;
 
-  grpc::ClientContext context;
-  prepare_context(context, endpoint_, cancel.deadline());
-  auto watched = watch(&context, &cancel);
-  struct Unwatch {
-    SparkConnectBackend* backend;
-    std::list<ActiveCall>::iterator call;
-    ~Unwatch() { backend->unwatch(call); }
-  } unwatch_on_exit{this, watched};
+  // Reattachable: a stream cut short (a network blip, a proxy reset, the
+  // server's own stream limits) is resumed after the last response processed,
+  // so no row is lost or repeated.
+  request.add_request_options()->mutable_reattach_options()->set_reattachable(true);
 
-  std::unique_ptr<grpc::ClientReader<sc::ExecutePlanResponse>> reader =
-      stub_->ExecutePlan(&context, request);
+  // One stream (ExecutePlan, then ReattachExecute after a cut) at a time.
+  struct Stream {
+    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientReader<sc::ExecutePlanResponse>> reader;
+  };
+  auto open_stream = [&](const std::string& last_response_id, bool first) {
+    auto stream = std::make_unique<Stream>();
+    prepare_context(stream->context, endpoint_, cancel.deadline());
+    if (first) {
+      stream->reader = stub_->ExecutePlan(&stream->context, request);
+    } else {
+      sc::ReattachExecuteRequest reattach;
+      reattach.set_session_id(session.session_id);
+      fill_user_context(reattach.mutable_user_context());
+      reattach.set_client_type(endpoint_.user_agent);
+      reattach.set_operation_id(operation_id);
+      if (!last_response_id.empty()) reattach.set_last_response_id(last_response_id);
+      if (!session.server_side_session_id.empty()) {
+        reattach.set_client_observed_server_side_session_id(session.server_side_session_id);
+      }
+      stream->reader = stub_->ReattachExecute(&stream->context, reattach);
+    }
+    return stream;
+  };
+
+  std::unique_ptr<Stream> stream = open_stream("", true);
   sc::ExecutePlanResponse response;
   std::optional<sc::DataType> declared_schema;
   std::optional<Error> local_error;  // decoding failure
   bool stopped_by_sink = false;
+  bool complete = false;
+  std::string last_response_id;
+  std::string resumed_after;  // last_response_id when the stream was last resumed
+  int reattaches = 0;
+  int fruitless = 0;  // resumptions in a row that received nothing
   int64_t rows = 0;
   arrow::RecordBatch batch;
-  while (!stopped_by_sink && !local_error && reader->Read(&response)) {
-    if (!response.server_side_session_id().empty()) {
-      session.server_side_session_id = response.server_side_session_id();
-    }
-    if (response.has_schema()) declared_schema = response.schema();
-    if (!response.has_arrow_batch()) continue;  // progress, metrics, completion
-    // `response` owns the bytes the reader and batch view; both die before
-    // the next Read.
-    auto ipc = arrow::IpcStreamReader::open(response.arrow_batch().data());
-    if (!ipc) {
-      local_error = ipc.error();
-      break;
-    }
-    if (!state.delivered) {
-      state.delivered = true;
-      if (!sink.on_schema(ipc->schema())) {
-        stopped_by_sink = true;
-        break;
+  grpc::Status status;
+  while (true) {
+    {
+      auto watched = watch(&stream->context, &cancel);
+      struct Unwatch {
+        SparkConnectBackend* backend;
+        std::list<ActiveCall>::iterator call;
+        ~Unwatch() { backend->unwatch(call); }
+      } unwatch_on_exit{this, watched};
+      while (!stopped_by_sink && !local_error && stream->reader->Read(&response)) {
+        if (!response.server_side_session_id().empty()) {
+          session.server_side_session_id = response.server_side_session_id();
+        }
+        if (!response.response_id().empty()) last_response_id = response.response_id();
+        if (response.has_result_complete()) complete = true;
+        if (response.has_schema()) declared_schema = response.schema();
+        if (!response.has_arrow_batch()) continue;  // progress, metrics, completion
+        // `response` owns the bytes the reader and batch view; both die before
+        // the next Read.
+        auto ipc = arrow::IpcStreamReader::open(response.arrow_batch().data());
+        if (!ipc) {
+          local_error = ipc.error();
+          break;
+        }
+        if (!state.delivered) {
+          state.delivered = true;
+          if (!sink.on_schema(ipc->schema())) {
+            stopped_by_sink = true;
+            break;
+          }
+        }
+        while (true) {
+          auto more = ipc->next(batch);
+          if (!more) {
+            local_error = more.error();
+            break;
+          }
+          if (!*more) break;
+          rows += batch.num_rows;
+          if (!sink.on_batch(batch)) {
+            stopped_by_sink = true;
+            break;
+          }
+        }
+        if (cancel.cancelled()) break;
       }
+      if (stopped_by_sink || local_error || cancel.cancelled()) stream->context.TryCancel();
+      status = stream->reader->Finish();
     }
-    while (true) {
-      auto more = ipc->next(batch);
-      if (!more) {
-        local_error = more.error();
-        break;
-      }
-      if (!*more) break;
-      rows += batch.num_rows;
-      if (!sink.on_batch(batch)) {
-        stopped_by_sink = true;
-        break;
-      }
-    }
-    if (cancel.cancelled()) break;
+    if (stopped_by_sink || local_error || cancel.cancelled() || complete) break;
+    // The stream ended without ResultComplete (the server's stream limits),
+    // or broke on the way: resume it, within the deadline.
+    // A stream that made progress since the last resumption starts a new
+    // count; one that keeps breaking before any response gives up.
+    if (last_response_id != resumed_after) fruitless = 0;
+    const bool resumable = status.ok() || is_broken_stream(status);
+    if (!resumable || cancel.expired() || fruitless >= kMaxFruitlessReattaches) break;
+    if (fruitless > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50) * fruitless);
+    ++fruitless;
+    ++reattaches;
+    resumed_after = last_response_id;
+    stream = open_stream(last_response_id, false);
+  }
+  if (reattaches > 0 && last_response_id.empty() &&
+      status.error_message().find("INVALID_HANDLE.OPERATION_NOT_FOUND") != std::string::npos) {
+    // The connection broke before the statement reached Spark: nothing ran.
+    status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          "the connection to Spark broke before the statement reached it");
   }
   const bool stopped_early = stopped_by_sink || local_error || cancel.cancelled();
-  if (stopped_early) context.TryCancel();
-  grpc::Status status = reader->Finish();
+  if (complete && status.ok()) {
+    // The server keeps a reattachable execution's responses until released.
+    releaser_.post([this, session_id = session.session_id, operation_id] {
+      release_execute(session_id, operation_id);
+    });
+  }
+  if (!stopped_early && status.ok() && !complete) {
+    status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          "the result stream kept ending before its end (" +
+                              std::to_string(reattaches) + " reattaches)");
+  }
 
   bool shutting_down;
   {
@@ -256,6 +337,20 @@ Result<Summary> SparkConnectBackend::execute_on(sc::ExecutePlanRequest request, 
     }
   }
   return Summary{rows, operation_id};
+}
+
+void SparkConnectBackend::release_execute(const std::string& session_id,
+                                          const std::string& operation_id) {
+  sc::ReleaseExecuteRequest request;
+  request.set_session_id(session_id);
+  fill_user_context(request.mutable_user_context());
+  request.set_client_type(endpoint_.user_agent);
+  request.set_operation_id(operation_id);
+  request.mutable_release_all();
+  sc::ReleaseExecuteResponse response;
+  grpc::ClientContext context;
+  prepare_context(context, endpoint_, Clock::now() + kControlCallTimeout);
+  (void)stub_->ReleaseExecute(&context, request, &response);  // best effort
 }
 
 bool SparkConnectBackend::interrupt(const std::string& session_id,
@@ -343,8 +438,8 @@ Status SparkConnectBackend::set_up(Session& session, bool read_only, const Cance
   if (setup.empty()) setup.push_back("SELECT 1");
   for (const std::string& sql : setup) {
     sc::ExecutePlanRequest request;
-    if (auto bound =
-            bind_statement(Statement{.sql = sql}, *request.mutable_plan()->mutable_root()->mutable_sql());
+    if (auto bound = bind_statement(Statement{.sql = sql},
+                                    *request.mutable_plan()->mutable_root()->mutable_sql());
         !bound) {
       return bound.error();
     }

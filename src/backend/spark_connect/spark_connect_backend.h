@@ -9,8 +9,14 @@
 // token is cancelled. A call that stops early (sink returned false, token
 // cancelled, deadline passed) is cancelled locally and interrupted on the
 // server (Interrupt by operation id), then returns kCancelled or kTimeout.
-// A session-level error (server restarted, session expired) replaces the
-// session and retries once if nothing was streamed yet. Statements with
+// Every execution is reattachable: a result stream that ends before Spark's
+// ResultComplete (the server's stream limits) or breaks on the way (the
+// connection reset: UNAVAILABLE) is resumed with ReattachExecute after the
+// last response processed — no row lost or repeated — until five
+// resumptions in a row receive nothing; a finished execution is released
+// (ReleaseExecute) by the background thread. A session-level error (server
+// restarted, session expired) replaces the session and retries once if
+// nothing was streamed yet. Statements with
 // SessionUse kFresh/kReadOnly run on a new session (set up first: USE
 // of the service's namespace, the read-only settings) that a background thread
 // releases (ReleaseSession) once the call is done; the same thread keeps two
@@ -27,11 +33,11 @@
 #include <optional>
 #include <thread>
 
-#include "core/backend.h"
 #include "backend/spark_connect/connection_string.h"
 #include "backend/spark_connect/error_mapping.h"
 #include "backend/spark_connect/session_pool.h"
 #include "config/service_config.h"
+#include "core/backend.h"
 #include "spark/connect/base.grpc.pb.h"
 #include "util/background_jobs.h"
 
@@ -69,6 +75,9 @@ class SparkConnectBackend final : public Backend {
 
   Result<Summary> execute_on(spark::connect::ExecutePlanRequest request, Session& session,
                              BatchSink& sink, const CancelToken& cancel, AttemptState& state);
+  // ReleaseExecute(release_all) of a finished reattachable execution (best
+  // effort, short deadline; run by the releaser thread).
+  void release_execute(const std::string& session_id, const std::string& operation_id);
   // Interrupts `operation_id`; true if the server reported it interrupted.
   bool interrupt(const std::string& session_id, const std::string& operation_id);
   std::optional<SparkErrorInfo> fetch_error_details(const std::string& session_id,
