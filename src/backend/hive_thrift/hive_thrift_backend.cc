@@ -178,6 +178,7 @@ Result<Summary> HiveThriftBackend::execute(const Statement& statement, BatchSink
                                            const CancelToken& cancel) {
   auto sql = render_statement(statement);
   if (!sql) return sql.error();
+  const std::string shape = statement_shape(statement);
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool read_only = statement.session == SessionUse::kReadOnly;
     auto lease = statement.session == SessionUse::kFresh ? pool_.acquire_fresh(cancel)
@@ -195,11 +196,12 @@ Result<Summary> HiveThriftBackend::execute(const Statement& statement, BatchSink
         auto before_sql = render_statement(before);
         if (!before_sql) return before_sql.error();
         AttemptState before_state;
-        return execute_on(lease->connection(), *before_sql, before_sink, cancel, before_state);
+        return execute_on(lease->connection(), *before_sql, statement_shape(before), before_sink,
+                          cancel, before_state);
       };
       if (Status checked = statement.preflight(run_before); !checked) return checked.error();
     }
-    auto result = execute_on(lease->connection(), *sql, sink, cancel, state);
+    auto result = execute_on(lease->connection(), *sql, shape, sink, cancel, state);
     if (result) return result;
     const Error& error = result.error();
     const bool lost = is_session_lost(error);
@@ -214,8 +216,8 @@ Result<Summary> HiveThriftBackend::execute(const Statement& statement, BatchSink
 }
 
 Result<Summary> HiveThriftBackend::execute_on(Connection& connection, const std::string& sql,
-                                              BatchSink& sink, const CancelToken& cancel,
-                                              AttemptState& state) {
+                                              const std::string& shape, BatchSink& sink,
+                                              const CancelToken& cancel, AttemptState& state) {
   std::optional<Operation> operation;
   {
     auto started = Operation::start(connection, sql, cancel, &shutting_down_);
@@ -229,13 +231,20 @@ Result<Summary> HiveThriftBackend::execute_on(Connection& connection, const std:
 
   std::vector<std::string> spark_types;
   if (needs_spark_types(*metadata)) {
-    // Analysis only: DESCRIBE QUERY runs nothing. It fails for commands,
-    // which then keep the metadata's types.
-    auto described = run_text_query(connection, "DESCRIBE QUERY " + sql, cancel);
-    if (described && described->size() == metadata->columns.size()) {
-      for (const auto& row : *described) spark_types.push_back(row.size() > 1 ? row[1] : "");
-    } else if (!described && connection.broken()) {
-      return described.error();
+    std::vector<std::string> names;
+    for (const auto& column : metadata->columns) names.push_back(column.columnName);
+    if (auto remembered = described_types_.find(shape, names)) {
+      spark_types = std::move(*remembered);
+    } else {
+      // Analysis only: DESCRIBE QUERY runs nothing. It fails for commands,
+      // which then keep the metadata's types.
+      auto described = run_text_query(connection, "DESCRIBE QUERY " + sql, cancel);
+      if (described && described->size() == metadata->columns.size()) {
+        for (const auto& row : *described) spark_types.push_back(row.size() > 1 ? row[1] : "");
+        described_types_.store(shape, std::move(names), spark_types);
+      } else if (!described && connection.broken()) {
+        return described.error();
+      }
     }
   }
   auto plan = plan_result(*metadata, spark_types, connection.time_zone, sql);

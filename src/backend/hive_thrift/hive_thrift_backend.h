@@ -5,7 +5,8 @@
 //
 // A statement runs as ExecuteStatement (async) + GetOperationStatus polling;
 // its result is typed by result_plan.h (DESCRIBE QUERY when the metadata is
-// ambiguous; a to_json re-run for nested columns) and streamed rowset by
+// ambiguous — asked once per statement shape and remembered a minute,
+// described_types.h; a to_json re-run for nested columns) and streamed rowset by
 // rowset (FetchResults until an empty rowset) into the sink as Arrow arrays
 // built by column_decoder.h. Parameters become typed literals through the
 // one audited renderer (sql/literal.h): the OSS server has no bind
@@ -27,10 +28,11 @@
 #include <memory>
 #include <string>
 
-#include "core/backend.h"
+#include "backend/hive_thrift/described_types.h"
 #include "backend/hive_thrift/endpoint.h"
 #include "backend/hive_thrift/session_pool.h"
 #include "config/service_config.h"
+#include "core/backend.h"
 
 namespace lakegate::backend::hive_thrift {
 
@@ -60,8 +62,10 @@ class HiveThriftBackend final : public Backend {
     bool delivered = false;  // the sink has seen the schema
     bool sent = false;       // ExecuteStatement of the user's statement was sent
   };
-  Result<Summary> execute_on(Connection& connection, const std::string& sql, BatchSink& sink,
-                             const CancelToken& cancel, AttemptState& state);
+  // `shape`: statement_shape() of the statement, for its remembered types.
+  Result<Summary> execute_on(Connection& connection, const std::string& sql,
+                             const std::string& shape, BatchSink& sink, const CancelToken& cancel,
+                             AttemptState& state);
   // Runs a small statement and returns its rows as text (session set-up,
   // DESCRIBE QUERY).
   Result<std::vector<std::vector<std::string>>> run_text_query(Connection& connection,
@@ -73,6 +77,7 @@ class HiveThriftBackend final : public Backend {
 
   const std::string protocol_;
   const int timeout_seconds_;
+  DescribedTypes described_types_;          // DESCRIBE QUERY answers by statement shape
   std::atomic<bool> shutting_down_{false};  // before pool_: the pool's background jobs read it
   ConnectionPool pool_;
 };
