@@ -543,13 +543,20 @@ class Bench:
         spark = self.spark
         args = {"pc": 2, "td": 3}
 
-        def via_lakegate(i: int) -> float:
-            t0 = time.perf_counter()
-            doc = client.query(None, method="GET", path=path)
-            t1 = time.perf_counter()
-            if len(doc["resource"]) != TABLE_LIMIT:
-                raise h.BenchError(f"_table returned {len(doc['resource'])} rows, expected {TABLE_LIMIT}")
-            return t1 - t0
+        hits = {"hit": 0, "other": 0}
+
+        def timed_get(get_path: str, label: str):
+            def via(i: int) -> float:
+                t0 = time.perf_counter()
+                doc = client.query(None, method="GET", path=get_path)
+                t1 = time.perf_counter()
+                if len(doc["resource"]) != TABLE_LIMIT:
+                    raise h.BenchError(f"{label} returned {len(doc['resource'])} rows, expected {TABLE_LIMIT}")
+                hits["hit" if client.last_headers.get("X-Lakegate-Cache") == "hit" else "other"] += 1
+                return t1 - t0
+            return via
+
+        via_lakegate = timed_get(path, "_table")
 
         def via_pyspark(i: int) -> float:
             t0 = time.perf_counter()
@@ -573,17 +580,8 @@ class Bench:
         # otherwise: the Delta version looked up at most once a second), against
         # pyspark again in ABBA blocks; every answer checked, hits counted.
         cached_path = path.replace("/api/v2/spark/", "/api/v2/cached/")
-        hits = {"hit": 0, "other": 0}
-
-        def via_cached(i: int) -> float:
-            t0 = time.perf_counter()
-            doc = client.query(None, method="GET", path=cached_path)
-            t1 = time.perf_counter()
-            if len(doc["resource"]) != TABLE_LIMIT:
-                raise h.BenchError(f"cached _table returned {len(doc['resource'])} rows, expected {TABLE_LIMIT}")
-            hits["hit" if client.last_headers.get("X-Lakegate-Cache") == "hit" else "other"] += 1
-            return t1 - t0
-
+        via_cached = timed_get(cached_path, "cached _table")
+        hits.update(hit=0, other=0)  # count the cached service's answers only
         same_cached = client.query(None, method="GET", path=cached_path) == doc
         lat_cached, lat_ps2, _ = self.abba(via_cached, via_pyspark, a.table_n, a.block, a.table_warmup,
                                            a.reserve_after_table, "(e) cached")

@@ -29,6 +29,18 @@ def _cmd(results: dict) -> str:
     return (results.get("env", {}).get("command") or "bench/run").strip()
 
 
+def latency_table(rows) -> list[str]:
+    """A Markdown table of latency summaries (harness.summarize_ms), one row per
+    (client name, summary); a None summary is left out."""
+    out = ["| client | n | p50 ms | p90 ms | p99 ms | mean ms | min ms | max ms |",
+           "|---|---|---|---|---|---|---|---|"]
+    for name, x in rows:
+        if x:
+            out.append(f"| {name} | {x['n']} | {x['p50_ms']:.2f} | {x['p90_ms']:.2f} | {x['p99_ms']:.2f} | "
+                       f"{x['mean_ms']:.2f} | {x['min_ms']:.2f} | {x['max_ms']:.2f} |")
+    return out
+
+
 def _f(x, fmt="{:.2f}") -> str:
     return "—" if x is None else fmt.format(x)
 
@@ -145,14 +157,10 @@ def render(results: dict) -> str:
         out += ["## (a) Small query latency", "",
                 f"`{small['sql']}` with the parameter bound (1…6 in turn), {lg['n']} sequential requests per client "
                 f"after {small['warmup']} warm-up requests each, interleaved in blocks of {small['block']} "
-                "(lakegate block first, then pyspark, alternating the order every block: ABBA…).", "",
-                "| client | n | p50 ms | p90 ms | p99 ms | mean ms | min ms | max ms |",
-                "|---|---|---|---|---|---|---|---|"]
-        for name, s in (("lakegate (HTTP keep-alive, `http.client`, + `json.loads`)", lg),
-                        ("pyspark Spark Connect (`collect()` + `asDict()` + `json.dumps`)", ps),
-                        ("pyspark, `collect()` only", pc)):
-            out.append(f"| {name} | {s['n']} | {s['p50_ms']:.2f} | {s['p90_ms']:.2f} | {s['p99_ms']:.2f} | "
-                       f"{s['mean_ms']:.2f} | {s['min_ms']:.2f} | {s['max_ms']:.2f} |")
+                "(lakegate block first, then pyspark, alternating the order every block: ABBA…).", ""]
+        out += latency_table((("lakegate (HTTP keep-alive, `http.client`, + `json.loads`)", lg),
+                              ("pyspark Spark Connect (`collect()` + `asDict()` + `json.dumps`)", ps),
+                              ("pyspark, `collect()` only", pc)))
         out += ["",
                 f"Ratio lakegate/pyspark: p50 **{lg['p50_ms'] / ps['p50_ms']:.3f}**, p99 **{lg['p99_ms'] / ps['p99_ms']:.3f}** "
                 f"(target ≤ {RATIO_TARGET:.2f}); against `collect()` alone: p50 {lg['p50_ms'] / pc['p50_ms']:.3f}, "
@@ -259,34 +267,25 @@ def render(results: dict) -> str:
                 f"pyspark Connect query `spark.sql(\"{table['sql']}\", args={table['args']}).collect()` + `asDict()` + "
                 f"`json.dumps`. {lg['n']} requests per client after {table['warmup']} warm-up each, interleaved in ABBA blocks "
                 f"of {table['block']} as in (a); every response checked for 20 rows; the first page of both paths "
-                f"compared on (fare_amount, pickup time): {'identical' if table.get('same_rows') else '**different**'}.", "",
-                "| client | n | p50 ms | p90 ms | p99 ms | mean ms | min ms | max ms |",
-                "|---|---|---|---|---|---|---|---|"]
-        for name, x in (("lakegate `_table` GET (keep-alive, + `json.loads`)", lg),
-                        ("pyspark `spark.sql(…, args=…)` + dicts + JSON", ps)):
-            out.append(f"| {name} | {x['n']} | {x['p50_ms']:.2f} | {x['p90_ms']:.2f} | {x['p99_ms']:.2f} | "
-                       f"{x['mean_ms']:.2f} | {x['min_ms']:.2f} | {x['max_ms']:.2f} |")
+                f"compared on (fare_amount, pickup time): {'identical' if table.get('same_rows') else '**different**'}.", ""]
+        out += latency_table((("lakegate `_table` GET (keep-alive, + `json.loads`)", lg),
+                              ("pyspark `spark.sql(…, args=…)` + dicts + JSON", ps)))
         out += ["", f"Ratio lakegate/pyspark: p50 **{lg['p50_ms'] / ps['p50_ms']:.3f}**, p99 **{lg['p99_ms'] / ps['p99_ms']:.3f}**; "
-                f"lakegate CPU per request {table['lakegate_cpu_ms_per_request']:.2f} ms (warm-up included).", "",
-                ]
+                f"lakegate CPU per request {table['lakegate_cpu_ms_per_request']:.2f} ms (warm-up included).", ""]
         cached = table.get("cached")
         if cached:
             c, p2 = cached["lakegate"], cached["pyspark"]
             out += ["**Cached** (`cache_enabled: true` on a second service over the same Spark, defaults otherwise: "
                     "the Delta version is looked up at most once a second, so a few requests pay that round trip): "
                     f"the same GET, {c['n']} requests interleaved with pyspark again in ABBA blocks; "
-                    f"{cached['hits']} answered `X-Lakegate-Cache: hit`, {cached['misses_or_refreshes']} not; "
-                    f"the cached page {'equals' if cached.get('same_rows') else '**differs from**'} the uncached one.", "",
-                    "| client | n | p50 ms | p90 ms | p99 ms | mean ms | min ms | max ms |",
-                    "|---|---|---|---|---|---|---|---|"]
-            for name, x in (("lakegate cached `_table` GET (keep-alive, + `json.loads`)", c),
-                            ("pyspark `spark.sql(…, args=…)` + dicts + JSON", p2)):
-                out.append(f"| {name} | {x['n']} | {x['p50_ms']:.2f} | {x['p90_ms']:.2f} | {x['p99_ms']:.2f} | "
-                           f"{x['mean_ms']:.2f} | {x['min_ms']:.2f} | {x['max_ms']:.2f} |")
+                    f"of these and their warm-up, {cached['hits']} were answered `X-Lakegate-Cache: hit` and "
+                    f"{cached['misses_or_refreshes']} were not; "
+                    f"the cached page {'equals' if cached.get('same_rows') else '**differs from**'} the uncached one.", ""]
+            out += latency_table((("lakegate cached `_table` GET (keep-alive, + `json.loads`)", c),
+                                  ("pyspark `spark.sql(…, args=…)` + dicts + JSON", p2)))
             out += ["", f"Speed-up pyspark/lakegate cached: p50 **{p2['p50_ms'] / c['p50_ms']:.1f}×** "
                     f"(target ≥ {CACHED_SPEEDUP_TARGET:.0f}×), p99 {p2['p99_ms'] / c['p99_ms']:.1f}×.", ""]
-        out += [
-                f"Command: `{_cmd(results)}`; this part alone: `bench/run --only table [--table-n N]`.", ""]
+        out += [f"Command: `{_cmd(results)}`; this part alone: `bench/run --only table [--table-n N]`.", ""]
 
     thrift = results.get("thrift")
     if thrift:
@@ -298,13 +297,9 @@ def render(results: dict) -> str:
                    "`cursor.execute(q, {p})` + `fetchall()` + dicts + `json.dumps`. pyhive substitutes the parameter "
                    "client-side; thrift's `THttpClient` opens a new TCP connection for every Thrift call. "
                    if peer else "nothing (no Python HiveServer2 client available). ")
-                + f"{lg['n']} requests per client after {thrift['warmup']} warm-up each, ABBA blocks of {thrift['block']}.", "",
-                "| client | n | p50 ms | p90 ms | p99 ms | mean ms | min ms | max ms |",
-                "|---|---|---|---|---|---|---|---|"]
-        for name, x in (("lakegate `thrift` service (keep-alive, + `json.loads`)", lg), ("pyhive over Thrift HTTP", peer)):
-            if x:
-                out.append(f"| {name} | {x['n']} | {x['p50_ms']:.2f} | {x['p90_ms']:.2f} | {x['p99_ms']:.2f} | "
-                           f"{x['mean_ms']:.2f} | {x['min_ms']:.2f} | {x['max_ms']:.2f} |")
+                + f"{lg['n']} requests per client after {thrift['warmup']} warm-up each, ABBA blocks of {thrift['block']}.", ""]
+        out += latency_table((("lakegate `thrift` service (keep-alive, + `json.loads`)", lg),
+                              ("pyhive over Thrift HTTP", peer)))
         out.append("")
         if peer:
             out += [f"Ratio lakegate/pyhive: p50 **{lg['p50_ms'] / peer['p50_ms']:.3f}**, p99 **{lg['p99_ms'] / peer['p99_ms']:.3f}**; "
