@@ -13,6 +13,7 @@ set(allowed_core core util)
 set(allowed_config config util)
 set(allowed_cache cache core util)
 set(allowed_crypto crypto util)
+set(allowed_redis redis util)
 set(allowed_store store config crypto util)
 set(allowed_arrow arrow core util)
 set(allowed_format format arrow core util)
@@ -25,12 +26,12 @@ set(allowed_backend/hive_thrift backend/hive_thrift backend core config arrow ut
     sql/literal.h)
 set(allowed_catalog catalog core config format util)
 set(allowed_sql sql core util)
-set(allowed_auth auth sql store crypto config core util)
+set(allowed_auth auth sql store crypto config core redis util)
 set(allowed_http http config util)
 # api/ is one layer in rooms (filters, table, query, catalog, system, session,
 # openapi): its folders may include one another.
-set(allowed_api api auth backend cache catalog config core crypto format http sql store util)
-set(allowed_app app api auth backend cache catalog config core crypto format http sql store util)
+set(allowed_api api auth backend cache catalog redis config core crypto format http sql store util)
+set(allowed_app app api auth backend cache catalog redis config core crypto format http sql store util)
 
 file(GLOB_RECURSE sources RELATIVE ${SOURCE_DIR} ${SOURCE_DIR}/*.h ${SOURCE_DIR}/*.cc)
 set(violations "")

@@ -37,6 +37,9 @@ Result<std::shared_ptr<Service>> make_service(const config::ServiceConfig& confi
 Result<std::unique_ptr<ServiceRegistry>> ServiceRegistry::create(
     const config::GatewayConfig& config) {
   auto registry = std::make_unique<ServiceRegistry>();
+  auto shared = SharedAnswers::open(config.result_cache);
+  if (!shared) return shared.error();
+  registry->shared_answers_ = std::move(*shared);
   for (size_t index = 0; index < config.services.size(); ++index) {
     const std::string description =
         index < config.service_descriptions.size() ? config.service_descriptions[index] : "";
@@ -67,6 +70,7 @@ std::vector<std::shared_ptr<Service>> ServiceRegistry::all() const {
 void ServiceRegistry::put(std::shared_ptr<Service> service) {
   std::lock_guard lock(mutex_);
   service->writes = announcer_;
+  if (service->results) service->shared_results = shared_answers_;
   const std::string name = service->config.name;
   first_added_.emplace(name, next_sequence_++);
   by_name_[name] = std::move(service);

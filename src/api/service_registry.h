@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "api/cache/shared_answers.h"
 #include "api/table/write_turns.h"
 #include "cache/result_cache.h"
 #include "catalog/metadata_cache.h"
@@ -57,8 +58,10 @@ struct Service {
   std::string description;  // shown in the service list
   std::unique_ptr<backend::Backend> backend;
   std::unique_ptr<catalog::MetadataCache> metadata;  // over `backend`
-  // Answers of reads (config.cache_enabled), else null (api/cache/).
+  // Answers of reads (config.cache_enabled), else null (api/cache/); and,
+  // when the gateway has result_cache.shared, their tier in Redis.
   std::unique_ptr<cache::ResultCache> results;
+  std::shared_ptr<SharedAnswers> shared_results;
   // Writes to one table take turns on this node (api/table/write_turns.h).
   TableWriteTurns write_turns;
   // Tells other nodes of this node's writes (set by the registry; never null
@@ -103,6 +106,7 @@ class ServiceRegistry {
  private:
   mutable std::mutex mutex_;
   std::shared_ptr<WriteAnnouncer> announcer_ = std::make_shared<WriteAnnouncer>();
+  std::shared_ptr<SharedAnswers> shared_answers_;  // result_cache.shared, or null
   std::map<std::string, std::shared_ptr<Service>> by_name_;
   std::map<std::string, uint64_t> first_added_;  // name → sequence number
   uint64_t next_sequence_ = 0;

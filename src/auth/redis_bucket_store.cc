@@ -6,12 +6,9 @@
 // caller, so nodes should keep their clocks in sync (NTP): a node running
 // behind is treated as "no time passed", never as extra tokens.
 //
-// Connections come from a small pool, each with 1 s connect and command
-// timeouts. Every failure is kBackendUnavailable and refuses the request.
+// Connections come from a redis::Pool (1 s connect and command timeouts).
+// Every failure is kBackendUnavailable and refuses the request.
 #include <hiredis/hiredis.h>
-#include <pthread.h>
-#include <signal.h>
-#include <sys/time.h>
 
 #include <charconv>
 #include <cstddef>
@@ -22,14 +19,11 @@
 #include <vector>
 
 #include "auth/rate_limiter.h"
+#include "redis/redis_pool.h"
 #include "util/blocking_guard.h"
 
 namespace lakegate::auth {
 namespace {
-
-constexpr timeval kTimeout = {1, 0};
-// Connections kept open between requests.
-constexpr size_t kMaxIdleConnections = 16;
 
 // KEYS[i]: bucket i. ARGV[1]: now (seconds); ARGV[2i], ARGV[2i+1]: capacity
 // and refill per second of bucket i. A key named twice needs two tokens.
@@ -90,63 +84,10 @@ end
 return out
 )lua";
 
-struct RedisAddress {
-  std::string host;
-  int port = 6379;
-  int db = 0;
-  std::string user, password;  // AUTH [user] password when password is set
-};
-
-struct ContextDeleter {
-  void operator()(redisContext* context) const { redisFree(context); }
-};
-using Connection = std::unique_ptr<redisContext, ContextDeleter>;
-
-struct ReplyDeleter {
-  void operator()(redisReply* reply) const { freeReplyObject(reply); }
-};
-using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
-
-// hiredis sends with write(2): on a connection the peer has reset, that
-// raises SIGPIPE, which would kill the gateway. While a command runs, SIGPIPE
-// is blocked on this thread, and one it raised is discarded afterwards.
-class SigpipeGuard {
- public:
-  SigpipeGuard() {
-    sigemptyset(&sigpipe_);
-    sigaddset(&sigpipe_, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &sigpipe_, &saved_mask_);
-    was_pending_ = pending();
-  }
-  ~SigpipeGuard() {
-    if (!was_pending_ && pending()) {
-      const timespec no_wait = {0, 0};
-      sigtimedwait(&sigpipe_, nullptr, &no_wait);
-    }
-    pthread_sigmask(SIG_SETMASK, &saved_mask_, nullptr);
-  }
-  SigpipeGuard(const SigpipeGuard&) = delete;
-  SigpipeGuard& operator=(const SigpipeGuard&) = delete;
-
- private:
-  static bool pending() {
-    sigset_t pending_signals;
-    sigpending(&pending_signals);
-    return sigismember(&pending_signals, SIGPIPE) == 1;
-  }
-  sigset_t sigpipe_;
-  sigset_t saved_mask_;
-  bool was_pending_ = false;
-};
-
-Error unavailable(std::string detail) {
-  return Error(ErrorCode::kBackendUnavailable, "rate limit store unavailable")
-      .with("detail", std::move(detail));
-}
-
-Error bad_url(std::string why) {
-  return Error(ErrorCode::kBadConfig, "invalid rate limit Redis URL: " + why +
-                                          " (expected redis://[[user]:password@]host[:port][/db])");
+std::string number_text(double value) {
+  char buffer[64];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, error == std::errc() ? end : buffer);
 }
 
 template <typename Number>
@@ -156,182 +97,33 @@ bool parse_number(std::string_view text, Number& value) {
   return !text.empty() && error == std::errc() && stop == end;
 }
 
-// redis://[[user]:password@]host[:port][/db]; an IPv6 host goes in brackets.
-// The password is taken literally (no percent-decoding).
-Result<RedisAddress> parse_redis_url(std::string_view url) {
-  constexpr std::string_view kScheme = "redis://";
-  if (!url.starts_with(kScheme)) return bad_url("not a redis:// URL");
-  std::string_view rest = url.substr(kScheme.size());
-  RedisAddress address;
-  if (size_t at = rest.rfind('@'); at != std::string_view::npos) {
-    const std::string_view credentials = rest.substr(0, at);
-    rest = rest.substr(at + 1);
-    const size_t colon = credentials.find(':');
-    if (colon == std::string_view::npos || colon + 1 == credentials.size()) {
-      return bad_url("credentials need a password");
-    }
-    address.user = credentials.substr(0, colon);
-    address.password = credentials.substr(colon + 1);
-  }
-  if (size_t slash = rest.find('/'); slash != std::string_view::npos) {
-    const std::string_view db = rest.substr(slash + 1);
-    rest = rest.substr(0, slash);
-    if (!db.empty() && (!parse_number(db, address.db) || address.db < 0)) {
-      return bad_url("database must be a number");
-    }
-  }
-  std::string_view port;
-  bool has_port = false;
-  if (rest.starts_with('[')) {
-    const size_t close = rest.find(']');
-    if (close == std::string_view::npos) return bad_url("unclosed '[' in host");
-    address.host = rest.substr(1, close - 1);
-    const std::string_view after = rest.substr(close + 1);
-    if (!after.empty() && after.front() != ':') return bad_url("junk after host");
-    has_port = !after.empty();
-    if (has_port) port = after.substr(1);
-  } else if (size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
-    address.host = rest.substr(0, colon);
-    port = rest.substr(colon + 1);
-    has_port = true;
-  } else {
-    address.host = rest;
-  }
-  if (address.host.empty()) return bad_url("missing host");
-  if (has_port && (!parse_number(port, address.port) || address.port < 1 || address.port > 65535)) {
-    return bad_url("port must be 1-65535");
-  }
-  return address;
-}
-
-// Sends one command. An I/O failure is an error (and leaves the connection
-// unusable, context->err set); a Redis error reply is returned as a reply.
-Result<Reply> run(redisContext* context, const std::vector<std::string>& args) {
-  std::vector<const char*> argv;
-  std::vector<size_t> lengths;
-  argv.reserve(args.size());
-  lengths.reserve(args.size());
-  for (const std::string& arg : args) {
-    argv.push_back(arg.data());
-    lengths.push_back(arg.size());
-  }
-  void* reply =
-      redisCommandArgv(context, static_cast<int>(args.size()), argv.data(), lengths.data());
-  if (reply == nullptr) return unavailable(context->err != 0 ? context->errstr : "no reply");
-  return Reply(static_cast<redisReply*>(reply));
-}
-
-bool is_error(const redisReply& reply) {
-  return reply.type == REDIS_REPLY_ERROR;
-}
-
-std::string_view text_of(const redisReply& reply) {
-  return std::string_view(reply.str, reply.len);
-}
-
-Status expect_ok(redisContext* context, const std::vector<std::string>& args) {
-  Result<Reply> reply = run(context, args);
-  if (!reply) return reply.error();
-  if ((*reply)->type != REDIS_REPLY_STATUS) {
-    return unavailable(args.front() + ": " + std::string(text_of(**reply)));
-  }
-  return ok_status();
-}
-
-std::string number_text(double value) {
-  char buffer[64];
-  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, error == std::errc() ? end : buffer);
-}
+using redis::is_error;
+using redis::Reply;
+using redis::text_of;
 
 class RedisBucketStore final : public BucketStore {
  public:
-  RedisBucketStore(RedisAddress address, std::string key_prefix)
-      : address_(std::move(address)), key_prefix_(std::move(key_prefix)) {}
+  RedisBucketStore(redis::Address address, std::string key_prefix)
+      : pool_(std::move(address), "rate limit store"), key_prefix_(std::move(key_prefix)) {}
   Result<std::vector<BucketResult>> take(const std::vector<Bucket>& buckets,
                                          double now_seconds) override;
   Status reset() override;
 
  private:
-  std::string key_prefix_;  // every key starts with it (reset deletes exactly those)
-  Result<Connection> connect();
-  // Runs `work` on an idle connection, or a new one. A connection that failed
-  // is closed; if it came from the pool and broke on I/O (Redis restarted,
-  // say), the pool is emptied and the work retried once on a new connection.
-  // A retried take may have been applied already: it then costs two tokens,
-  // which errs on the side of refusing.
-  template <typename T, typename Work>
-  Result<T> with_connection(Work work);
+  // A retried take (redis::Pool retries once after a pooled connection broke)
+  // may have been applied already: it then costs two tokens, which errs on
+  // the side of refusing.
   Result<Reply> eval_take(redisContext* context, std::vector<std::string> args);
-  Connection pop_idle();
-  void push_idle(Connection connection);
-  void drop_idle();
+  Result<Reply> run(redisContext* context, const std::vector<std::string>& args) {
+    return pool_.run(context, args);
+  }
+  Error unavailable(std::string detail) const { return pool_.unavailable(std::move(detail)); }
 
-  const RedisAddress address_;
+  redis::Pool pool_;
+  std::string key_prefix_;  // every key starts with it (reset deletes exactly those)
   std::mutex mutex_;
-  std::vector<Connection> idle_;  // guarded by mutex_
-  std::string script_sha_;        // guarded by mutex_; "" until SCRIPT LOAD ran
+  std::string script_sha_;  // guarded by mutex_; "" until SCRIPT LOAD ran
 };
-
-Result<Connection> RedisBucketStore::connect() {
-  Connection connection(redisConnectWithTimeout(address_.host.c_str(), address_.port, kTimeout));
-  if (connection == nullptr) return unavailable("cannot allocate a Redis context");
-  if (connection->err != 0) return unavailable(connection->errstr);
-  if (redisSetTimeout(connection.get(), kTimeout) != REDIS_OK) {
-    return unavailable("cannot set the Redis command timeout");
-  }
-  redisEnableKeepAlive(connection.get());
-  if (!address_.password.empty()) {
-    std::vector<std::string> auth = {"AUTH", address_.password};
-    if (!address_.user.empty()) auth.insert(auth.begin() + 1, address_.user);
-    if (Status status = expect_ok(connection.get(), auth); !status) return status.error();
-  }
-  if (address_.db != 0) {
-    Status status = expect_ok(connection.get(), {"SELECT", std::to_string(address_.db)});
-    if (!status) return status.error();
-  }
-  return connection;
-}
-
-Connection RedisBucketStore::pop_idle() {
-  std::lock_guard lock(mutex_);
-  if (idle_.empty()) return nullptr;
-  Connection connection = std::move(idle_.back());
-  idle_.pop_back();
-  return connection;
-}
-
-void RedisBucketStore::push_idle(Connection connection) {
-  std::lock_guard lock(mutex_);
-  if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(connection));
-}
-
-void RedisBucketStore::drop_idle() {
-  std::vector<Connection> stale;
-  std::lock_guard lock(mutex_);
-  stale.swap(idle_);
-}
-
-template <typename T, typename Work>
-Result<T> RedisBucketStore::with_connection(Work work) {
-  SigpipeGuard sigpipe_guard;
-  for (bool retried = false;; retried = true) {
-    Connection connection = retried ? nullptr : pop_idle();
-    const bool reused = connection != nullptr;
-    if (!reused) {
-      Result<Connection> fresh = connect();
-      if (!fresh) return fresh.error();
-      connection = std::move(*fresh);
-    }
-    Result<T> result = work(connection.get());
-    if (result) {
-      push_idle(std::move(connection));
-      return result;
-    }
-    if (!reused || connection->err == 0) return result;
-    drop_idle();
-  }
-}
 
 // EVALSHA, loading the script first if this store never did; EVAL when Redis
 // lost it (restart, SCRIPT FLUSH). `args` starts with two placeholders for
@@ -373,7 +165,7 @@ Result<std::vector<BucketResult>> RedisBucketStore::take(const std::vector<Bucke
     args.push_back(number_text(bucket.refill_per_second));
   }
 
-  return with_connection<std::vector<BucketResult>>(
+  return pool_.with_connection<std::vector<BucketResult>>(
       [&](redisContext* context) -> Result<std::vector<BucketResult>> {
         Result<Reply> reply = eval_take(context, args);
         if (!reply) return reply.error();
@@ -403,7 +195,7 @@ Result<std::vector<BucketResult>> RedisBucketStore::take(const std::vector<Bucke
 // SCAN + DEL over the prefix; not atomic with concurrent takes, which is as
 // good as a reset just before them.
 Status RedisBucketStore::reset() {
-  Result<bool> done = with_connection<bool>([this](redisContext* context) -> Result<bool> {
+  Result<bool> done = pool_.with_connection<bool>([this](redisContext* context) -> Result<bool> {
     std::string cursor = "0";
     do {
       Result<Reply> page =
@@ -437,7 +229,7 @@ Status RedisBucketStore::reset() {
 
 Result<std::unique_ptr<BucketStore>> make_redis_bucket_store(const std::string& url,
                                                              const std::string& key_prefix) {
-  Result<RedisAddress> address = parse_redis_url(url);
+  Result<redis::Address> address = redis::parse_url(url, "rate limit");
   if (!address) return address.error();
   if (key_prefix.empty() || key_prefix.find_first_of("*?[]\\") != std::string::npos) {
     return Error(ErrorCode::kBadConfig,

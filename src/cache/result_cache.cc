@@ -44,12 +44,14 @@ std::shared_ptr<const Entry> ResultCache::find(const std::string& key, Clock::ti
   return it->second;
 }
 
-bool ResultCache::store(const std::string& key, Answer answer, bool exact, Clock::time_point now) {
+bool ResultCache::store(const std::string& key, Answer answer, bool exact, Clock::time_point now,
+                        Clock::duration age) {
+  if (age >= ttl_) return false;
   auto entry = std::make_shared<Entry>();
   entry->answer = std::move(answer);
   entry->exact = exact;
-  entry->stored_at = now;
-  entry->expires_at = now + ttl_;
+  entry->stored_at = now - age;
+  entry->expires_at = entry->stored_at + ttl_;
   const size_t size = cost(key, *entry);
   std::lock_guard lock(mutex_);
   if (size > max_entry_bytes()) {

@@ -60,9 +60,11 @@ class ResultCache {
   // The live entry of `key`, counted as a hit; null (a miss) when absent or
   // expired (an expired entry is dropped).
   std::shared_ptr<const Entry> find(const std::string& key, Clock::time_point now);
-  // Keeps `answer` under `key` until now + ttl, replacing an older entry;
-  // false (and nothing kept) when it is larger than max_entry_bytes().
-  bool store(const std::string& key, Answer answer, bool exact, Clock::time_point now);
+  // Keeps `answer` under `key`, made `age` ago (an answer another node made),
+  // until ttl after that, replacing an older entry; false (and nothing kept)
+  // when it is larger than max_entry_bytes() or already expired.
+  bool store(const std::string& key, Answer answer, bool exact, Clock::time_point now,
+             Clock::duration age = Clock::duration::zero());
   // Counts a read that skipped the lookup because its client asked to.
   void note_bypass();
 

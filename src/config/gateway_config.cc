@@ -262,6 +262,20 @@ Status read_security(GatewayConfig& config, MapReader& reader, const EnvLookup& 
       return config_error("rate_limits.backend", "expected memory or redis://host:port[/db]");
     }
   }
+  if (YAML::Node node = reader.child("result_cache"); node && !node.IsNull()) {
+    MapReader r(node, "result_cache", env);
+    if (!(s = r.check_is_map())) return s;
+    if (!(s = r.string("shared", config.result_cache.shared))) return s;
+    if (!(s = r.string("key_prefix", config.result_cache.key_prefix))) return s;
+    if (!(s = r.reject_unknown())) return s;
+    const std::string& shared = config.result_cache.shared;
+    if (!shared.empty() && shared.rfind("redis://", 0) != 0) {
+      return config_error("result_cache.shared", "expected redis://host:port[/db]");
+    }
+    if (config.result_cache.key_prefix.empty()) {
+      return config_error("result_cache.key_prefix", "must not be empty");
+    }
+  }
   if (YAML::Node node = reader.child("audit"); node && !node.IsNull()) {
     MapReader r(node, "audit", env);
     AuditConfig& c = config.audit;

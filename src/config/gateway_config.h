@@ -59,6 +59,16 @@ struct RateLimitConfig {
   std::string key_prefix = "lakegate:rl:";
 };
 
+// The services' result caches (ServiceConfig::cache_enabled) keep each
+// answer in this node's memory; with `shared`, also in Redis, where every
+// node sharing it finds what any of them stored.
+struct ResultCacheConfig {
+  std::string shared;  // "" (none) or "redis://host:port[/db]". Default: "".
+  // Prefix of the Redis keys; give each deployment sharing a Redis database
+  // its own. Default: "lakegate:rc:".
+  std::string key_prefix = "lakegate:rc:";
+};
+
 struct AuditConfig {
   std::string file;                       // JSON lines file; "" = none. Default: "".
   uint64_t max_file_bytes = 64ull << 20;  // Rotate beyond this. Default: 64 MiB.
@@ -101,6 +111,7 @@ struct GatewayConfig {
   std::string store;
   SecurityConfig security;
   RateLimitConfig rate_limits;
+  ResultCacheConfig result_cache;
   AuditConfig audit;
   std::vector<CorsRule> cors;  // Default: none (no CORS headers).
   TlsConfig tls;

@@ -8,14 +8,17 @@ changes the key on the next read, with version_ttl_ms 0 here), must never cross
 callers with different effective policies (row filters with lookups, hidden
 columns), and a hit must not run anything on Spark. Views and other non-Delta
 sources live cache_ttl. ?refresh=true and Cache-Control: no-cache bypass the lookup;
-/system/cache shows the counters and empties the cache.
+/system/cache shows the counters and empties the cache. Two nodes sharing a Redis
+(result_cache.shared) answer each other's reads.
 """
+import random
 import time
 import uuid
 
 import pytest
 import requests
 
+from lakegate_process import LakegateProcess
 from oracle import parse_exact, render_table, same_json
 from security_helpers import (GET, POST, AdminApi, assert_error, login, session_headers, start_secure,
                               strong_password)
@@ -296,3 +299,52 @@ def test_system_cache_counts_and_empties(bed):
     # Only sys-admins.
     denied = requests.get(f"{bed.server.url}/api/v2/system/cache", headers=bed.headers["carol"], timeout=60)
     assert denied.status_code == 403
+
+
+# ---- two nodes sharing the cache's Redis tier ---------------------------------------
+
+SHARED = """
+services:
+  - name: shared
+    type: spark
+    config: {{workspace_url: "{connect}", catalog: spark_catalog, schema: default, timeout: 120,
+              cache_enabled: true, cache_ttl: 600, version_ttl_ms: 0}}
+result_cache: {{shared: "{redis}", key_prefix: "lg:rc:{run}:"}}
+"""
+
+
+@pytest.fixture(scope="module")
+def pair(testbed_env):
+    redis = f"{testbed_env['LAKEGATE_REDIS_URL'].rstrip('/')}/{random.randint(1, 15)}"
+    config = SHARED.format(connect=testbed_env["LAKEGATE_SPARK_CONNECT"], redis=redis,
+                           run=uuid.uuid4().hex[:8])
+    nodes = [LakegateProcess(config), LakegateProcess(config)]
+    try:
+        for node in nodes:
+            node.start()
+        yield nodes
+    finally:
+        for node in nodes:
+            node.stop()
+
+
+def test_nodes_sharing_redis_answer_each_others_reads(pair, bed, spark):
+    a, b = pair
+    read = lambda node: ok(requests.get(f"{node.url}/api/v2/shared/_table/{bed.delta}",
+                                        params={"order": "id", "limit": 4, "fields": "id,label"}, timeout=120))
+    made = read(a)
+    assert cache_state(made) == "miss"
+    from_a = read(b)
+    assert cache_state(from_a) == "hit" and from_a.headers["X-Lakegate-Cache-Tier"] == "shared"
+    assert from_a.content == made.content
+    assert from_a.headers["ETag"] == made.headers["ETag"]
+    again = read(b)
+    assert cache_state(again) == "hit" and again.headers["X-Lakegate-Cache-Tier"] == "local"
+    # A new Delta commit is a new key on every node: B reads Spark, A then finds B's answer.
+    spark.sql(f"INSERT INTO {bed.delta} VALUES (0, 'zero', 0.00)")
+    fresh = read(b)
+    assert cache_state(fresh) == "miss"
+    assert [r["id"] for r in parse_exact(fresh.text)["resource"]][0] == 0
+    from_b = read(a)
+    assert cache_state(from_b) == "hit" and from_b.headers["X-Lakegate-Cache-Tier"] == "shared"
+    assert from_b.content == fresh.content

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "api/resources.h"
 #include "util/ascii.h"
+#include "util/blocking_guard.h"
 
 namespace lakegate::api {
 namespace {
@@ -70,7 +72,18 @@ CacheUse plan_cache_use(const http::Request& request, const std::shared_ptr<Serv
 std::optional<http::Response> cached_answer(const CacheUse& use) {
   if (!use.service || use.refresh) return std::nullopt;
   const auto now = Clock::now();
-  auto entry = use.service->results->find(use.key, now);
+  cache::ResultCache& results = *use.service->results;
+  auto entry = results.find(use.key, now);
+  const char* tier = "local";
+  if (!entry && use.service->shared_results) {
+    // Another node may have made it: ask the shared tier (off the event loop).
+    if (!util::may_block()) return error_response(util::refuse_blocking("a shared cache lookup"));
+    if (auto found = use.service->shared_results->get(use.service->config.name, use.key)) {
+      results.store(use.key, std::move(found->answer), found->exact, now, found->age);
+      entry = results.find(use.key, now);
+      tier = "shared";
+    }
+  }
   if (!entry) return std::nullopt;
   http::Response response;
   response.status = entry->answer.status;
@@ -81,8 +94,24 @@ std::optional<http::Response> cached_answer(const CacheUse& use) {
   response.headers.emplace_back("Cache-Control",
                                 cache_control(entry->exact, entry->expires_at - now));
   response.headers.emplace_back(kCacheHeader, "hit");
+  response.headers.emplace_back("X-Lakegate-Cache-Tier", tier);
   return response;
 }
+
+namespace {
+
+// Keeps a complete answer: in this node's memory and, when there is one, in
+// the shared tier (off the event loop only).
+void keep(const std::shared_ptr<Service>& service, const std::string& key, cache::Answer answer,
+          bool exact) {
+  if (service->shared_results && util::may_block()) {
+    service->shared_results->put(service->config.name, key, answer, exact,
+                                 std::chrono::milliseconds(0), service->results->ttl());
+  }
+  service->results->store(key, std::move(answer), exact, Clock::now());
+}
+
+}  // namespace
 
 http::Response remember_answer(const CacheUse& use, http::Response response) {
   if (!use.service) return response;
@@ -97,7 +126,7 @@ http::Response remember_answer(const CacheUse& use, http::Response response) {
   if (response.status != 200) return response;
   if (!response.producer) {
     stored.body = response.body;
-    results.store(use.key, std::move(stored), use.exact, Clock::now());
+    keep(use.service, use.key, std::move(stored), use.exact);
     return response;
   }
   response.producer = [inner = std::move(response.producer), service = use.service, key = use.key,
@@ -107,7 +136,7 @@ http::Response remember_answer(const CacheUse& use, http::Response response) {
     http::StreamEnd end = inner(copying);
     if (end.kind == http::StreamEnd::Kind::kComplete && !copying.overflowed()) {
       stored.body = copying.take();
-      service->results->store(key, std::move(stored), exact, Clock::now());
+      keep(service, key, std::move(stored), exact);
     }
     return end;
   };

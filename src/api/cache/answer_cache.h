@@ -7,7 +7,9 @@
 // says what the cache did (X-Lakegate-Cache: hit, miss or refresh) and how a
 // client may keep it (Cache-Control private: `no-cache` for an answer keyed
 // by its Delta version, which the client revalidates with its ETag;
-// `max-age` of the time left for the others); a hit also carries Age.
+// `max-age` of the time left for the others); a hit also carries Age and
+// X-Lakegate-Cache-Tier (local, or shared: found in the Redis tier another
+// node filled, shared_answers.h, asked off the event loop after a local miss).
 // A client asks for a fresh answer with ?refresh=true or a request
 // Cache-Control: no-cache; the fresh answer replaces the stored one.
 #pragma once

@@ -84,6 +84,16 @@ TEST_F(ResultCacheTest, StoringAKeyAgainReplacesItsAnswerAndItsBytes) {
   EXPECT_EQ(hit->stored_at, now_ + seconds(1));
 }
 
+TEST_F(ResultCacheTest, AnAnswerMadeElsewhereKeepsItsAge) {
+  ResultCache cache(1 << 20, seconds(10));
+  ASSERT_TRUE(cache.store("k", body_of("1"), false, now_, seconds(4)));
+  auto hit = cache.find("k", now_);
+  ASSERT_NE(hit, nullptr);
+  EXPECT_EQ(hit->stored_at, now_ - seconds(4));
+  EXPECT_EQ(cache.find("k", now_ + seconds(6)), nullptr);  // 10 s after it was made
+  EXPECT_FALSE(cache.store("old", body_of("1"), false, now_, seconds(10)));
+}
+
 TEST_F(ResultCacheTest, AWriteDropsOnlyTheTtlBoundAnswers) {
   ResultCache cache(1 << 20, seconds(60));
   ASSERT_TRUE(cache.store("delta@7", body_of("[1]"), /*exact=*/true, now_));

@@ -204,6 +204,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "services[0].config.cache_enabled"},
         BadCase{"services: [{name: a, type: spark, config: {workspace_url: sc://h, cache_ttl: 0}}]",
                 "services[0].config.cache_ttl"},
+        BadCase{"result_cache: {shared: \"memcached://h:1\"}", "result_cache.shared"},
+        BadCase{"result_cache: {shared: \"redis://h:1\", key_prefix: \"\"}",
+                "result_cache.key_prefix"},
+        BadCase{"result_cache: {sharde: \"redis://h:1\"}", "result_cache.sharde"},
         BadCase{
             "services: [{name: a, type: spark, config: {workspace_url: sc://h, cache_max_mb: 0}}]",
             "services[0].config.cache_max_mb"},

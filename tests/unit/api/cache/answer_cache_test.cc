@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "api/cache/shared_answers.h"
+
 namespace lakegate::api {
 namespace {
 
@@ -144,6 +146,48 @@ TEST_F(AnswerCacheTest, AStreamedBodyTooLargeForTheCacheStillReachesTheClientWho
   http::Response big = remember_answer(use_for("big"), streamed({chunk, chunk}, {}));
   EXPECT_EQ(drain(big), chunk + chunk);
   EXPECT_FALSE(cached_answer(use_for("big")).has_value());
+}
+
+TEST(SharedAnswers, AStoredValueReadsBackOnlyForItsOwnKey) {
+  cache::Answer answer;
+  answer.status = 200;
+  answer.headers = {{"Content-Type", "text/csv"}, {"ETag", "\"v7-1:2\""}};
+  answer.body = std::string("a,b\r\n1,\"x:y\"\r\n") + std::string(1, '\0') + "end";
+  const std::string key = std::string("5:_table") + std::string(1, '\0') + "key";
+  const std::string value = SharedAnswers::encode(key, answer, true, 1'700'000'000'123);
+  cache::Answer read;
+  bool exact = false;
+  int64_t stored_at = 0;
+  ASSERT_TRUE(SharedAnswers::decode(value, key, read, exact, stored_at));
+  EXPECT_EQ(read.status, 200);
+  EXPECT_EQ(read.headers, answer.headers);
+  EXPECT_EQ(read.body, answer.body);
+  EXPECT_TRUE(exact);
+  EXPECT_EQ(stored_at, 1'700'000'000'123);
+  // Another key (a hash collision, say), cut or padded bytes: not an answer.
+  EXPECT_FALSE(SharedAnswers::decode(value, key + "x", read, exact, stored_at));
+  EXPECT_FALSE(
+      SharedAnswers::decode(value.substr(0, value.size() - 1), key, read, exact, stored_at));
+  EXPECT_FALSE(SharedAnswers::decode(value + "1", key, read, exact, stored_at));
+  EXPECT_FALSE(SharedAnswers::decode("garbage", key, read, exact, stored_at));
+}
+
+TEST(SharedAnswers, NoSharedTierWithoutAUrlAndABadUrlIsAConfigError) {
+  config::ResultCacheConfig config;
+  auto none = SharedAnswers::open(config);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, nullptr);
+  config.shared = "redis://:@";
+  auto bad = SharedAnswers::open(config);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kBadConfig);
+}
+
+TEST(SharedAnswers, AnUnreachableRedisIsAMissNeverAnError) {
+  SharedAnswers shared(redis::Address{"127.0.0.1", 1, 0, "", ""}, "lakegate:rc:");
+  cache::Answer answer;
+  shared.put("svc", "k", answer, false, std::chrono::milliseconds(0), std::chrono::seconds(60));
+  EXPECT_FALSE(shared.get("svc", "k").has_value());
 }
 
 }  // namespace
