@@ -368,8 +368,11 @@ def write_results_md(path, rendered):
     if os.path.exists(path):
         with open(path) as f:
             previous = f.read()
+        rendered_titles = set(re.findall(r"(?m)^## (.+)$", rendered))
         for match in re.finditer(r"(?ms)^## (.+?)\n.*?(?=^## |\Z)", previous):
-            if match.group(1).startswith(SECTIONS_OWNED_ELSEWHERE):
+            title = match.group(1)
+            # A title the rendered text has (ANALYSIS.md's own notes) is not kept twice.
+            if title.startswith(SECTIONS_OWNED_ELSEWHERE) and title not in rendered_titles:
                 kept.append(match.group(0).rstrip("\n"))
     with open(path, "w") as f:
         f.write(rendered.rstrip("\n") + "\n" + "".join("\n" + section + "\n" for section in kept))
