@@ -27,7 +27,7 @@ http::Response handle_query(const http::Request& request, const std::shared_ptr<
   // functions and the format; the tables it reads are not known before
   // Spark plans it, so its answer lives at most cache_ttl.
   CacheUse cached;
-  if (*grant == QueryGrant::kReadOnly) {
+  if (*grant == QueryGrant::kReadOnly && service->results) {
     cache::KeyBuilder key;
     key.add("_query").add(static_cast<int64_t>(*format)).add(*statement);
     for (const std::string& function : access.denied_functions()) key.add(function);

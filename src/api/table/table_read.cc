@@ -307,8 +307,9 @@ http::Response answer(const http::Request& request, const std::shared_ptr<Servic
   auto statements = read_statements(target, plan);
   if (!statements) return error_response(statements.error());
   CacheUse cached;
-  // The history is the Delta log itself: always read, never kept.
-  if (plan.shape != ReadShape::kHistory) {
+  // The history is the Delta log itself: always read, never kept. No key is
+  // built for a service without a cache (it would be work on every read).
+  if (service->results && plan.shape != ReadShape::kHistory) {
     // Exact: keyed by a looked-up commit, so a newer one is another key.
     const bool exact = !pinned.committed_at.empty() && pinned.facts.version.has_value();
     cached = plan_cache_use(request, service, read_cache_key(target, pinned, *statements), exact);
