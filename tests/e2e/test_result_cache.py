@@ -276,6 +276,26 @@ def test_read_only_sql_is_cached_and_full_grants_are_not(bed):
     assert query(bed, "sam", "SELECT reflect('java.lang.System', 'getProperty', 'user.name')").status_code == 403
 
 
+def test_a_warm_cache_never_answers_a_caller_who_may_not_ask(bed):
+    """Authorization runs before the lookup: a cached answer is not a way around it."""
+    warm = ok(get(bed, "carol", bed.delta, order="id", limit=3))
+    assert cache_state(ok(get(bed, "carol", bed.delta, order="id", limit=3))) == "hit"
+    for who in ("alice", "sam"):  # no grant on this table
+        for extra in ({}, {"refresh": "true"}):
+            denied = get(bed, who, bed.delta, order="id", limit=3, **extra)
+            assert denied.status_code == 403, (who, extra, denied.text)
+            assert cache_state(denied) is None and denied.content != warm.content
+    sql = "SELECT id FROM range(3)"
+    assert cache_state(ok(query(bed, "sam", sql))) in ("miss", "hit")
+    assert cache_state(ok(query(bed, "sam", sql))) == "hit"
+    refused = query(bed, "alice", sql)  # a role with a row filter may not run raw SQL
+    assert refused.status_code == 403, refused.text
+    assert cache_state(refused) is None
+    # The same text with a comment is other text: it goes through the sandbox again.
+    commented = ok(query(bed, "sam", sql + " -- cached?"))
+    assert cache_state(commented) == "miss"
+
+
 def test_a_service_without_the_cache_says_nothing(bed):
     response = ok(requests.get(f"{bed.server.url}/api/v2/plain/_table/{bed.delta}", params={"limit": 1},
                                headers=bed.headers["admin"], timeout=120))
