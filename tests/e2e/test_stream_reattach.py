@@ -12,6 +12,7 @@ import json
 import socket
 import struct
 import threading
+import time
 
 import pytest
 import requests
@@ -167,6 +168,12 @@ def test_a_stream_that_keeps_breaking_without_progress_ends_in_an_error(lakegate
         assert truncated, f"a 200 with a complete-looking body of {len(body)} bytes"
     else:
         assert status in (502, 503, 504), (status, body[:300])
-    # And the service recovers once the network does.
+    # And the service recovers once the network does (gRPC reconnects with its
+    # own back-off after the failures: allow it that time).
+    deadline = time.monotonic() + 60
     again = query(lakegate, "SELECT 2 AS two")
+    while again.status_code != 200 and time.monotonic() < deadline:
+        assert again.status_code == 503, again.text  # unavailable, never anything else
+        time.sleep(0.5)
+        again = query(lakegate, "SELECT 2 AS two")
     assert again.status_code == 200, again.text
